@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeCnn.Execution;
+using EdgeCnn.Threading;
 
 namespace EdgeCnn.Converter.Quantization;
 
@@ -23,12 +24,15 @@ public static class LayerProfiler
         var steps = plan.Steps;
         var ticks = new long[steps.Length][];
         for (int s = 0; s < steps.Length; s++) ticks[s] = new long[runs];
-        foreach (var step in steps) step.Execute(arena); // warm-up: JIT and caches
+        // One single-threaded context for all steps, as a session has: a step run without one would
+        // allocate its scratch (hundreds of KiB for a GEMM's packed panels) on every call.
+        using var context = new RunContext(1, steps.Length == 0 ? 0 : steps.Max(s => s.ScratchBytes));
+        foreach (var step in steps) step.Execute(arena, context); // warm-up: JIT and caches
         for (int r = 0; r < runs; r++)
             for (int s = 0; s < steps.Length; s++)
             {
                 long start = Stopwatch.GetTimestamp();
-                steps[s].Execute(arena);
+                steps[s].Execute(arena, context);
                 ticks[s][r] = Stopwatch.GetTimestamp() - start;
             }
         var result = new List<LayerTiming>(steps.Length);
