@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeCnn.Kernels.Gemm;
 
@@ -15,9 +18,10 @@ internal static unsafe class GemmPanel
         if (layout.ElementBytes == 1 && kg == 4)
         {
             uint flip = layout.FlipActivations ? 0x80808080u : 0u;
+            int g = (mr & 1) == 0 ? PackGroupsOf4Vectorized(rows, mr, k, flip, panel) : 0;
             int full = k / 4;
-            uint* dst = (uint*)panel;
-            for (int g = 0; g < full; g++)
+            uint* dst = (uint*)panel + g * mr;
+            for (; g < full; g++)
                 for (int r = 0; r < mr; r++)
                     *dst++ = Unsafe.ReadUnaligned<uint>(rows[r] + 4 * g) ^ flip;
             if (full < groups)
@@ -46,4 +50,45 @@ internal static unsafe class GemmPanel
                     else *s++ = x;
                 }
     }
+
+    /// <summary>
+    /// The 4-byte-group layout, 16 reduction values (4 groups) of a row pair at a time: two 16-byte loads,
+    /// a 32-bit interleave gives each group's pair of rows as one 8-byte store. The scalar loop did one
+    /// 4-byte load, xor and store per group and row, and dominated 3x3 convolutions with few output
+    /// channels. Returns the number of groups packed (0 without an interleave instruction).
+    /// </summary>
+    private static int PackGroupsOf4Vectorized(sbyte** rows, int mr, int k, uint flip, byte* panel)
+    {
+        if (!Sse2.IsSupported && !AdvSimd.Arm64.IsSupported) return 0;
+        int blocks = k / 16;
+        var flipVector = Vector128.Create(flip);
+        nint groupStride = 4 * mr;
+        for (int r = 0; r < mr; r += 2)
+        {
+            sbyte* x = rows[r], y = rows[r + 1];
+            byte* dst = panel + 4 * r;
+            for (int block = 0; block < blocks; block++, dst += 4 * groupStride)
+            {
+                var xv = Vector128.Load((uint*)(x + 16 * block)) ^ flipVector;
+                var yv = Vector128.Load((uint*)(y + 16 * block)) ^ flipVector;
+                var low = InterleaveLow(xv, yv).AsUInt64();
+                var high = InterleaveHigh(xv, yv).AsUInt64();
+                Unsafe.WriteUnaligned(dst, low.ToScalar());
+                Unsafe.WriteUnaligned(dst + groupStride, low.GetElement(1));
+                Unsafe.WriteUnaligned(dst + 2 * groupStride, high.ToScalar());
+                Unsafe.WriteUnaligned(dst + 3 * groupStride, high.GetElement(1));
+            }
+        }
+        return 4 * blocks;
+    }
+
+    /// <summary>[x0, y0, x1, y1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<uint> InterleaveLow(Vector128<uint> x, Vector128<uint> y) =>
+        Sse2.IsSupported ? Sse2.UnpackLow(x, y) : AdvSimd.Arm64.ZipLow(x, y);
+
+    /// <summary>[x2, y2, x3, y3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<uint> InterleaveHigh(Vector128<uint> x, Vector128<uint> y) =>
+        Sse2.IsSupported ? Sse2.UnpackHigh(x, y) : AdvSimd.Arm64.ZipHigh(x, y);
 }

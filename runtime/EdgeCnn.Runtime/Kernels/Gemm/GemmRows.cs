@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using EdgeCnn.Reference;
 
 namespace EdgeCnn.Kernels.Gemm;
@@ -85,14 +86,21 @@ internal readonly unsafe struct GemmRows
 
     /// <summary>
     /// Copies <paramref name="count"/> bytes; short copies (a first layer's 3 to 21 bytes per window row)
-    /// use two overlapping 8-byte moves instead of a call, which dominated small-channel im2col.
+    /// use two overlapping moves instead of a call, which dominated small-channel im2col.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy(sbyte* source, sbyte* destination, int count)
     {
-        if (count > 16)
+        if (count > 32)
         {
             Buffer.MemoryCopy(source, destination, count, count);
+        }
+        else if (count >= 16)
+        {
+            var head = Vector128.Load(source);
+            var tail = Vector128.Load(source + count - 16);
+            head.Store(destination);
+            tail.Store(destination + count - 16);
         }
         else if (count >= 8)
         {
