@@ -70,7 +70,7 @@ static unsafe void MeasureGemm(double peak)
             var q = layer.Quantization;
             var packed = kernel.Pack(layer.Weights, n, k, layer.Bias, layer.Multipliers, q.InZp, q.OutZp, q.QMin, q.QMax);
             var output = new sbyte[m * n];
-            var scratch = new byte[kernel.ScratchBytes(k)];
+            var scratch = new byte[kernel.ScratchBytes(k, m)];
             double seconds;
             fixed (sbyte* input = layer.Input)
             fixed (sbyte* o = output)
@@ -132,7 +132,7 @@ static unsafe Action GemmAction(GemmKernel kernel, Layer layer, sbyte[] output)
     var q = layer.Quantization;
     int k = g.KernelH * g.KernelW * g.InC, m = g.N * g.OutH * g.OutW;
     var packed = kernel.Pack(layer.Weights, g.OutC, k, layer.Bias, layer.Multipliers, q.InZp, q.OutZp, q.QMin, q.QMax);
-    var scratch = GC.AllocateArray<byte>(kernel.ScratchBytes(k), pinned: true);
+    var scratch = GC.AllocateArray<byte>(kernel.ScratchBytes(k, m), pinned: true);
     var input = GC.AllocateArray<sbyte>(layer.Input.Length, pinned: true);
     layer.Input.CopyTo(input);
     return () =>

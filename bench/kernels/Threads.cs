@@ -31,7 +31,7 @@ internal static unsafe class Threads
         double single = 0;
         for (int threads = 1; threads <= Environment.ProcessorCount; threads++)
         {
-            using var context = new RunContext(threads, kernel.ScratchBytes(k));
+            using var context = new RunContext(threads, kernel.ScratchBytes(k, m));
             var work = new Work(kernel, packed, GemmPartition.For(kernel, m, packed, threads), context,
                 GemmRows.Convolution((sbyte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref input[0]), g, q.InZp),
                 (sbyte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref output[0]), m);

@@ -13,7 +13,7 @@ internal static unsafe class KernelRunner
         var q = c.Quantization;
         var packed = kernel.Pack(c.Weights, n, k, c.Bias, c.Multipliers, q.InZp, q.OutZp, q.QMin, q.QMax);
         var output = new sbyte[g.OutputShape.Count];
-        var scratch = new byte[kernel.ScratchBytes(k)];
+        var scratch = new byte[kernel.ScratchBytes(k, m)];
         fixed (sbyte* input = c.Input)
         fixed (sbyte* o = output)
         fixed (byte* s = scratch)

@@ -35,6 +35,9 @@ public static class ShapeMatrix
             yield return ConvCase.Create("wide", seed++, 1, 4, 4, 130, 40, 1);
             yield return ConvCase.Create("fully connected", seed++, 1, 1, 1, 257, 10, 1);
             yield return ConvCase.Create("fully connected batch", seed++, 3, 1, 1, 33, 17, 1, relu: true);
+            // K = 3 * 3 * 520 makes each packed row tile 28 KiB or more, so 64 rows span several panel chunks
+            // (GemmKernel.PanelChunkBytes): every column tile runs over each chunk in turn.
+            yield return ConvCase.Create("several panel chunks", seed++, 1, 8, 8, 520, 20, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
         }
     }
 

@@ -84,7 +84,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
         }
     }
 
-    public override int ScratchBytes => _gemm is null ? 0 : _gemm.ScratchBytes(_gemmWeights!.K);
+    public override int ScratchBytes => _gemm is null ? 0 : _gemm.ScratchBytes(_gemmWeights!.K, OutputRows);
 
     /// <summary>Per-tensor weight scales are expanded so every kernel sees one multiplier per output channel.</summary>
     internal static float[] ExpandScales(TensorDef weights, int channels)

@@ -53,7 +53,7 @@ internal sealed unsafe class FullyConnectedStep : Step, IParallelWork
 
     public override long Macs => (long)_batch * _inFeatures * _outFeatures;
 
-    public override int ScratchBytes => _gemm?.ScratchBytes(_inFeatures) ?? 0;
+    public override int ScratchBytes => _gemm?.ScratchBytes(_inFeatures, _batch) ?? 0;
 
     public override void Execute(Span<byte> arena)
     {

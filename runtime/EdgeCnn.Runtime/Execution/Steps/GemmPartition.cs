@@ -3,36 +3,55 @@ using EdgeCnn.Kernels.Gemm;
 namespace EdgeCnn.Execution.Steps;
 
 /// <summary>
-/// How one GEMM is cut into tasks: a task is a contiguous range of row tiles times one block of column
-/// tiles. Column blocks keep a block of packed weights small enough to stay in the L2 cache while the
-/// row tiles stream past it, and are cut finer when there are too few row tiles to feed every worker
-/// (late layers with 7x7 pixels, fully connected layers with one row). About four tasks per worker:
-/// enough to balance uneven progress, few enough that handing them out (one interlocked increment on a
-/// shared counter each) stays negligible next to the work. The cut never changes the arithmetic.
+/// How one GEMM is cut into tasks: a task is a contiguous range of row tiles (an M chunk) times a
+/// contiguous range of column tiles (an N block). Each task packs its own rows once and reads its own
+/// columns of B once per packed chunk (<see cref="GemmKernel.PanelChunkBytes"/>), so a cut repeats work:
+/// every N block packs the rows again and every M chunk reads the weights again. The cut never changes
+/// the arithmetic, only where time goes.
+/// <para>
+/// One thread: a single task. Several: for T, 2T and 4T tasks, every split of M chunks x N blocks is
+/// scored by its repeated work, divided over the threads, plus half a task of expected tail (on a shared
+/// machine one worker is often late, and more, smaller tasks let the others cover for it):
+/// cost = (nBlocks * M * K * packCost + mChunks * N * K * weightCost) / T + MACs / (2 * tasks) * macCost,
+/// in approximate cycles of one core: a MAC is 1/64 (vpdpbusd, sdot), a gathered and packed activation
+/// byte 1/8, a weight byte streamed from L2 or L3 1/16. Early layers (large M, small weights) are cut along
+/// M; late layers (49 pixels, megabytes of weights) along N.
+/// </para>
 /// </summary>
 internal readonly record struct GemmPartition(int MTiles, int NTiles, int NBlockTiles, int MChunks)
 {
-    private const int CacheBytes = 256 * 1024;
-
     public int NBlocks => (NTiles + NBlockTiles - 1) / NBlockTiles;
     public int Tasks => MChunks * NBlocks;
 
     public static GemmPartition For(GemmKernel kernel, int m, PackedGemmWeights w, int threads)
     {
         int mTiles = kernel.MTiles(m), nTiles = w.NTiles;
-        int block = Math.Clamp(CacheBytes / Math.Max(1, w.TileBytes), 1, nTiles);
-        int wanted = threads == 1 ? 1 : 4 * threads;
-        if (mTiles < wanted)
+        var best = new GemmPartition(mTiles, nTiles, nTiles, 1);
+        if (threads <= 1) return best;
+
+        double macs = (double)m * w.N * w.K;
+        double bestCost = double.MaxValue;
+        foreach (int wanted in (ReadOnlySpan<int>)[threads, 2 * threads, 4 * threads])
         {
-            int splits = (wanted + mTiles - 1) / mTiles;
-            block = Math.Min(block, Math.Max(1, (nTiles + splits - 1) / splits));
+            for (int chunks = 1; chunks <= Math.Min(mTiles, wanted); chunks++)
+            {
+                int blocksWanted = (wanted + chunks - 1) / chunks;
+                if (blocksWanted > nTiles) continue;
+                int block = (nTiles + blocksWanted - 1) / blocksWanted;
+                var candidate = new GemmPartition(mTiles, nTiles, block, chunks);
+                double repeated = candidate.NBlocks * (double)m * w.K / 8 + chunks * (double)w.N * w.K / 16;
+                double cost = repeated / threads + macs / 64 / (2.0 * candidate.Tasks);
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    best = candidate;
+                }
+            }
         }
-        int nBlocks = (nTiles + block - 1) / block;
-        int chunks = Math.Clamp((wanted + nBlocks - 1) / nBlocks, 1, mTiles);
-        return new GemmPartition(mTiles, nTiles, block, chunks);
+        return best;
     }
 
-    /// <summary>Task t: column block outer, so one weight block serves all row tiles in turn.</summary>
+    /// <summary>Task t: an M chunk (inner index) of an N block (outer index).</summary>
     public (int MTileBegin, int MTileEnd, int NTileBegin, int NTileEnd) Task(int t)
     {
         int nb = t / MChunks, chunk = t - nb * MChunks;
