@@ -33,11 +33,13 @@ internal static class KernelTable
     ];
 
     /// <summary>
-    /// Element-wise and pooling kernels: portable Vector128 code (NEON on ARM64, SSE on x86), memory-bound,
-    /// 16 channels or elements per step. Dispatch uses them when Vector128 is hardware accelerated.
+    /// Element-wise and pooling kernels: AVX2 for Add and Mul, then portable Vector128 code (NEON on ARM64,
+    /// SSE on x86), 16 or 32 channels or elements per step. Dispatch takes the first row the CPU supports.
     /// </summary>
     public static readonly IReadOnlyList<KernelInfo> Pointwise =
     [
+        new("Add_Int8_Avx2_32", KernelOp.Add, KernelIsa.Avx2, 1, 32, 1),
+        new("Mul_Int8_Avx2_32", KernelOp.Mul, KernelIsa.Avx2, 1, 32, 1),
         new("Add_Int8_Vector128_16", KernelOp.Add, KernelIsa.Vector128, 1, 16, 1),
         new("Mul_Int8_Vector128_16", KernelOp.Mul, KernelIsa.Vector128, 1, 16, 1),
         new("MaxPool_Int8_Vector128_16", KernelOp.MaxPool, KernelIsa.Vector128, 1, 16, 1),

@@ -6,7 +6,19 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 /// <summary>The element-wise and pooling kernels equal the reference operators bit for bit, on every tail.</summary>
 public unsafe class PointwiseKernelTests
 {
-    private static readonly int[] Counts = [1, 15, 16, 17, 33, 100, 257];
+    private static readonly int[] Counts = [1, 15, 16, 17, 31, 32, 33, 64, 100, 257];
+
+    private unsafe delegate void AddKernel(sbyte* a, sbyte* b, bool bIsScalar, sbyte* output, int count, in AddQuantization q);
+    private unsafe delegate void MulKernel(sbyte* a, sbyte* b, bool bIsScalar, sbyte* output, int count, in MulQuantization q);
+
+    /// <summary>The Vector128 rows always run (in software without hardware vectors); AVX2 when the CPU has it.</summary>
+    private static (string, AddKernel)[] AddKernels() => BinaryAvx2.IsSupported
+        ? [("Add_Int8_Vector128_16", BinaryVector128.Add), ("Add_Int8_Avx2_32", BinaryAvx2.Add)]
+        : [("Add_Int8_Vector128_16", BinaryVector128.Add)];
+
+    private static (string, MulKernel)[] MulKernels() => BinaryAvx2.IsSupported
+        ? [("Mul_Int8_Vector128_16", BinaryVector128.Mul), ("Mul_Int8_Avx2_32", BinaryAvx2.Mul)]
+        : [("Mul_Int8_Vector128_16", BinaryVector128.Mul)];
 
     private static sbyte[] Bytes(Random random, int count) => Enumerable.Range(0, count).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
 
@@ -25,9 +37,16 @@ public unsafe class PointwiseKernelTests
                 var shape = new Shape4(1, 1, 1, count);
                 var expected = new sbyte[count];
                 Add.Run(a, shape, b, shape, q, expected, shape);
-                var actual = new sbyte[count];
-                fixed (sbyte* pa = a, pb = b, po = actual) BinaryVector128.Add(pa, pb, po, count, q);
-                Assert.True(expected.SequenceEqual(actual), $"add, {count} elements, trial {trial}");
+                foreach (var (name, kernel) in AddKernels())
+                {
+                    var actual = new sbyte[count];
+                    fixed (sbyte* pa = a, pb = b, po = actual) kernel(pa, pb, false, po, count, q);
+                    Assert.True(expected.SequenceEqual(actual), $"{name}, {count} elements, trial {trial}");
+                    // b as one value for every element.
+                    var scalarExpected = a.Select(x => q.Apply(x, b[0])).ToArray();
+                    fixed (sbyte* pa = a, pb = b, po = actual) kernel(pa, pb, true, po, count, q);
+                    Assert.True(scalarExpected.SequenceEqual(actual), $"{name} with a scalar, {count} elements, trial {trial}");
+                }
             }
     }
 
@@ -45,9 +64,15 @@ public unsafe class PointwiseKernelTests
                 var shape = new Shape4(1, 1, 1, count);
                 var expected = new sbyte[count];
                 Mul.Run(a, shape, b, shape, q, expected, shape);
-                var actual = new sbyte[count];
-                fixed (sbyte* pa = a, pb = b, po = actual) BinaryVector128.Mul(pa, pb, po, count, q);
-                Assert.True(expected.SequenceEqual(actual), $"mul, {count} elements, trial {trial}");
+                foreach (var (name, kernel) in MulKernels())
+                {
+                    var actual = new sbyte[count];
+                    fixed (sbyte* pa = a, pb = b, po = actual) kernel(pa, pb, false, po, count, q);
+                    Assert.True(expected.SequenceEqual(actual), $"{name}, {count} elements, trial {trial}");
+                    var scalarExpected = a.Select(x => q.Apply(x, b[0])).ToArray();
+                    fixed (sbyte* pa = a, pb = b, po = actual) kernel(pa, pb, true, po, count, q);
+                    Assert.True(scalarExpected.SequenceEqual(actual), $"{name} with a scalar, {count} elements, trial {trial}");
+                }
             }
     }
 

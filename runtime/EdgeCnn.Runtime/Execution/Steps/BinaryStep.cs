@@ -1,26 +1,37 @@
 using EdgeCnn.Kernels;
 using EdgeCnn.Kernels.Elementwise;
+using EdgeCnn.Kernels.Isa;
 using EdgeCnn.Model;
 using EdgeCnn.Reference;
 
 namespace EdgeCnn.Execution.Steps;
 
 /// <summary>
-/// Add (with coefficients) and Mul, broadcasting over NHWC. Inputs of the output's own shape run on the
-/// table's Vector128 kernel when the CPU accelerates it; broadcasting runs on the reference operator.
+/// Add (with coefficients) and Mul, broadcasting over NHWC. When one input has the output's shape and the
+/// other has it too, is a single value, or is one row of channels per image ([N or 1, 1, 1, C]: the
+/// squeeze-and-excitation scale, a per-channel bias), the step runs the table's vector kernel over
+/// contiguous runs; other broadcasts run on the reference operator. Both operations are symmetric in
+/// their inputs (float addition and integer multiplication commute exactly), so the full-shape input is
+/// always passed first, with its quantization.
 /// </summary>
 internal sealed unsafe class BinaryStep : Step
 {
+    private enum Pattern { Reference, SameShape, Scalar, ChannelRow }
+
     private readonly TensorSlot _a, _b, _output;
-    private readonly AddQuantization _add;
-    private readonly MulQuantization _mul;
+    private readonly AddQuantization _add, _addFullFirst;
+    private readonly MulQuantization _mul, _mulFullFirst;
     private readonly KernelInfo? _kernel;
+    private readonly Pattern _pattern;
+    private readonly TensorSlot _full, _other;
 
     public BinaryStep(OperatorDef op, TensorSlot a, TensorSlot b, TensorSlot output) : base(op)
     {
         _a = a;
         _b = b;
         _output = output;
+        _full = a;
+        _other = b;
         int qmin = op.ActivationMin, qmax = op.ActivationMax;
         if (op.Type == OpType.Add)
         {
@@ -31,13 +42,33 @@ internal sealed unsafe class BinaryStep : Step
         {
             _mul = MulQuantization.Create(a.Scale, a.ZeroPoint, b.Scale, b.ZeroPoint, output.Scale, output.ZeroPoint, qmin, qmax);
         }
-        bool sameShape = a.Shape4 == output.Shape4 && b.Shape4 == output.Shape4;
-        if (sameShape)
+        _addFullFirst = _add;
+        _mulFullFirst = _mul;
+
+        var outShape = output.Shape4;
+        if (a.Shape4 != outShape && b.Shape4 == outShape)
+        {
+            _full = b;
+            _other = a;
+            _addFullFirst = _add with { AZp = _add.BZp, AMultiplier = _add.BMultiplier, BZp = _add.AZp, BMultiplier = _add.AMultiplier };
+            _mulFullFirst = _mul with { AZp = _mul.BZp, BZp = _mul.AZp };
+        }
+        _pattern = Classify(_full.Shape4, _other.Shape4, outShape);
+        if (_pattern != Pattern.Reference)
         {
             if (op.Type == OpType.Add) _add.Validate();
             else _mul.Validate();
             _kernel = KernelTable.BestPointwise(op.Type == OpType.Add ? KernelOp.Add : KernelOp.Mul);
         }
+    }
+
+    private static Pattern Classify(Shape4 full, Shape4 other, Shape4 output)
+    {
+        if (full != output) return Pattern.Reference;
+        if (other == output) return Pattern.SameShape;
+        if (other.Count == 1) return Pattern.Scalar;
+        if (other.H == 1 && other.W == 1 && other.C == output.C && (other.N == output.N || other.N == 1)) return Pattern.ChannelRow;
+        return Pattern.Reference;
     }
 
     /// <summary>The table kernel this step runs, or null for the reference operator.</summary>
@@ -47,21 +78,51 @@ internal sealed unsafe class BinaryStep : Step
 
     public override void Execute(Span<byte> arena)
     {
-        if (_kernel is not null)
+        if (_kernel is null)
         {
-            fixed (byte* p = arena)
-            {
-                var a = (sbyte*)(p + _a.Offset);
-                var b = (sbyte*)(p + _b.Offset);
-                var o = (sbyte*)(p + _output.Offset);
-                if (Type == OpType.Add) BinaryVector128.Add(a, b, o, _output.ElementCount, _add);
-                else BinaryVector128.Mul(a, b, o, _output.ElementCount, _mul);
-            }
+            if (Type == OpType.Add)
+                Add.Run(_a.Int8(arena), _a.Shape4, _b.Int8(arena), _b.Shape4, _add, _output.Int8(arena), _output.Shape4);
+            else
+                Mul.Run(_a.Int8(arena), _a.Shape4, _b.Int8(arena), _b.Shape4, _mul, _output.Int8(arena), _output.Shape4);
             return;
         }
+        fixed (byte* p = arena)
+        {
+            var x = (sbyte*)(p + _full.Offset);
+            var y = (sbyte*)(p + _other.Offset);
+            var o = (sbyte*)(p + _output.Offset);
+            if (_pattern != Pattern.ChannelRow)
+            {
+                Run(x, y, _pattern == Pattern.Scalar, o, _output.ElementCount);
+                return;
+            }
+            var shape = _output.Shape4;
+            int c = shape.C, pixels = shape.H * shape.W;
+            bool perImage = _other.Shape4.N > 1;
+            for (int n = 0; n < shape.N; n++)
+            {
+                sbyte* row = y + (perImage ? (nint)n * c : 0);
+                for (int i = 0; i < pixels; i++)
+                {
+                    nint offset = ((nint)n * pixels + i) * c;
+                    Run(x + offset, row, false, o + offset, c);
+                }
+            }
+        }
+    }
+
+    private void Run(sbyte* x, sbyte* y, bool yIsScalar, sbyte* output, int count)
+    {
+        bool avx2 = _kernel!.Isa == KernelIsa.Avx2;
         if (Type == OpType.Add)
-            Add.Run(_a.Int8(arena), _a.Shape4, _b.Int8(arena), _b.Shape4, _add, _output.Int8(arena), _output.Shape4);
+        {
+            if (avx2) BinaryAvx2.Add(x, y, yIsScalar, output, count, _addFullFirst);
+            else BinaryVector128.Add(x, y, yIsScalar, output, count, _addFullFirst);
+        }
         else
-            Mul.Run(_a.Int8(arena), _a.Shape4, _b.Int8(arena), _b.Shape4, _mul, _output.Int8(arena), _output.Shape4);
+        {
+            if (avx2) BinaryAvx2.Mul(x, y, yIsScalar, output, count, _mulFullFirst);
+            else BinaryVector128.Mul(x, y, yIsScalar, output, count, _mulFullFirst);
+        }
     }
 }

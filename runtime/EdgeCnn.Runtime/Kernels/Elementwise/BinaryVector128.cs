@@ -11,10 +11,11 @@ namespace EdgeCnn.Kernels.Elementwise;
 /// Add computes (float)(a - aZp) * mA + (float)(b - bZp) * mB: two multiplies and one add, no FMA
 /// (the JIT never contracts separate vector operations), then clamp and round half to even.
 /// Mul computes the exact int32 product (a - aZp) * (b - bZp) and requantizes it.
+/// When <c>bIsScalar</c> holds, b is one value applied to every element (a [1,1,1,1] tensor).
 /// </summary>
 internal static unsafe class BinaryVector128
 {
-    public static void Add(sbyte* a, sbyte* b, sbyte* output, int count, in AddQuantization q)
+    public static void Add(sbyte* a, sbyte* b, bool bIsScalar, sbyte* output, int count, in AddQuantization q)
     {
         var r = new Requantization(q.OutZp, q.QMin, q.QMax);
         var lo = Vector128.Create(r.Lo);
@@ -28,7 +29,7 @@ internal static unsafe class BinaryVector128
         for (; i <= count - 16; i += 16)
         {
             var va = Vector128.Load(a + i);
-            var vb = Vector128.Load(b + i);
+            var vb = bIsScalar ? Vector128.Create(*b) : Vector128.Load(b + i);
             var (a0, a1, a2, a3) = Widen(va);
             var (b0, b1, b2, b3) = Widen(vb);
             var r0 = AddTerms(a0, b0, aZp, bZp, ma, mb, lo, hi, magic);
@@ -37,10 +38,10 @@ internal static unsafe class BinaryVector128
             var r3 = AddTerms(a3, b3, aZp, bZp, ma, mb, lo, hi, magic);
             Requantization.Narrow(r0, r1, r2, r3).Store(output + i);
         }
-        for (; i < count; i++) output[i] = q.Apply(a[i], b[i]);
+        for (; i < count; i++) output[i] = q.Apply(a[i], bIsScalar ? *b : b[i]);
     }
 
-    public static void Mul(sbyte* a, sbyte* b, sbyte* output, int count, in MulQuantization q)
+    public static void Mul(sbyte* a, sbyte* b, bool bIsScalar, sbyte* output, int count, in MulQuantization q)
     {
         var r = new Requantization(q.OutZp, q.QMin, q.QMax);
         var lo = Vector128.Create(r.Lo);
@@ -53,14 +54,14 @@ internal static unsafe class BinaryVector128
         for (; i <= count - 16; i += 16)
         {
             var (a0, a1, a2, a3) = Widen(Vector128.Load(a + i));
-            var (b0, b1, b2, b3) = Widen(Vector128.Load(b + i));
+            var (b0, b1, b2, b3) = Widen(bIsScalar ? Vector128.Create(*b) : Vector128.Load(b + i));
             var r0 = Requantization.Apply((a0 - aZp) * (b0 - bZp), m, lo, hi, magic);
             var r1 = Requantization.Apply((a1 - aZp) * (b1 - bZp), m, lo, hi, magic);
             var r2 = Requantization.Apply((a2 - aZp) * (b2 - bZp), m, lo, hi, magic);
             var r3 = Requantization.Apply((a3 - aZp) * (b3 - bZp), m, lo, hi, magic);
             Requantization.Narrow(r0, r1, r2, r3).Store(output + i);
         }
-        for (; i < count; i++) output[i] = q.Apply(a[i], b[i]);
+        for (; i < count; i++) output[i] = q.Apply(a[i], bIsScalar ? *b : b[i]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
