@@ -77,7 +77,7 @@ internal static unsafe class Threads
         public void Execute(int task, int worker)
         {
             var (m0, m1, n0, n1) = partition.Task(task);
-            kernel.Run(rows, m, w, m0, m1, n0, n1, output, context.Scratch(worker));
+            kernel.Run(rows, m, w, m0, m1, n0, n1, output, w.N, context.Scratch(worker));
         }
     }
 }

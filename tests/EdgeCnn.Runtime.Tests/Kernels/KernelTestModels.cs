@@ -42,6 +42,39 @@ public static class KernelTestModels
         return model;
     }
 
+    /// <summary>
+    /// conv 3x3 stride 2 (3 -> 24) -> grouped conv 3x3 (3 groups, 24 -> 36) -> grouped conv 1x1 (4 groups,
+    /// 36 -> 20) -> depthwise 3x3 stride 2 with depth multiplier 2 (20 -> 40) -> FC (-> 10): the grouped
+    /// shapes of ShuffleNet and ResNeXt, which run as one GEMM per group.
+    /// </summary>
+    public static EcnnModel Grouped(int seed = 22)
+    {
+        var random = new Random(seed);
+        var model = new EcnnModel { Metadata = new ModelMetadata { Name = "grouped", InputShape = InputShape } };
+        int input = model.AddTensor(TestModels.Activation("input", InputShape, 1f / 64, 3));
+        int Conv(OpType type, string name, int x, int[] wShape, int[] outShape, ConvParams p, float scale, int zp, int qmin = -128, int qmax = 127)
+        {
+            int w = model.AddTensor(TestModels.Int8Weights($"{name}.w", wShape, random, axis: type == OpType.DepthwiseConv2D ? 3 : 0));
+            int b = model.AddTensor(TestModels.Int32Bias($"{name}.b", outShape[^1], random));
+            int y = model.AddTensor(TestModels.Activation($"{name}.out", outShape, scale, zp));
+            model.Operators.Add(new OperatorDef { Type = type, Name = name, Inputs = [x, w, b], Outputs = [y], Ints = p.ToInts(), ActivationMin = qmin, ActivationMax = qmax });
+            return y;
+        }
+        int a = Conv(OpType.Conv2D, "stem", input, [24, 3, 3, 3], [1, 12, 10, 24], new ConvParams(2, 2, 1, 1, 1, 1, 1, 1, 1), 0.02f, -128, -128, 100);
+        a = Conv(OpType.Conv2D, "group3x3", a, [36, 3, 3, 8], [1, 12, 10, 36], new ConvParams(1, 1, 1, 1, 1, 1, 1, 1, 3), 0.03f, -20);
+        a = Conv(OpType.Conv2D, "group1x1", a, [20, 1, 1, 9], [1, 12, 10, 20], new ConvParams(1, 1, 1, 1, 0, 0, 0, 0, 4), 0.05f, 7, 7, 127);
+        a = Conv(OpType.DepthwiseConv2D, "dw-multiplier2", a, [1, 3, 3, 40], [1, 6, 5, 40], new ConvParams(2, 2, 1, 1, 1, 1, 1, 1, 2), 0.04f, -3);
+        int fcW = model.AddTensor(TestModels.Int8Weights("fc.w", [10, 6 * 5 * 40], random, axis: 0));
+        int fcB = model.AddTensor(TestModels.Int32Bias("fc.b", 10, random));
+        int logits = model.AddTensor(TestModels.Activation("logits", [1, 10], 0.2f, 0));
+        model.Operators.Add(new OperatorDef { Type = OpType.FullyConnected, Name = "fc", Inputs = [a, fcW, fcB], Outputs = [logits] });
+        model.Inputs.Add(input);
+        model.Outputs.Add(logits);
+        return model;
+    }
+
+    public static EcnnModel ByName(string name) => name == "grouped" ? Grouped() : MobileBlock();
+
     public static sbyte[] RandomInput(int seed)
     {
         var random = new Random(seed);

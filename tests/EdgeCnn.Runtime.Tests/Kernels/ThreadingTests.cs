@@ -11,10 +11,12 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 /// </summary>
 public class ThreadingTests
 {
-    [Fact]
-    public void EveryThreadCountGivesTheReferenceResult()
+    [Theory]
+    [InlineData("mobile-block")]
+    [InlineData("grouped")]
+    public void EveryThreadCountGivesTheReferenceResult(string modelName)
     {
-        var definition = KernelTestModels.MobileBlock();
+        var definition = KernelTestModels.ByName(modelName);
         using var model = EdgeModel.FromDefinition(definition);
         for (int seed = 0; seed < 3; seed++)
         {
@@ -24,18 +26,20 @@ public class ThreadingTests
             {
                 using var session = model.CreateSession(new SessionOptions { Threads = threads });
                 var actual = session.Run<sbyte>(input, KernelTestModels.InputShape).ToArray();
-                Assert.True(expected.SequenceEqual(actual), $"{threads} threads, input seed {seed}: output differs from the reference chain");
+                Assert.True(expected.SequenceEqual(actual), $"{modelName}, {threads} threads, input seed {seed}: output differs from the reference chain");
             }
         }
     }
 
-    [Fact]
-    public void ConvolutionsAndFullyConnectedRunOnTableKernelsWhenTheCpuHasVectors()
+    [Theory]
+    [InlineData("mobile-block", 6)]
+    [InlineData("grouped", 5)]
+    public void ConvolutionsAndFullyConnectedRunOnTableKernelsWhenTheCpuHasVectors(string modelName, int steps)
     {
-        using var model = EdgeModel.FromDefinition(KernelTestModels.MobileBlock());
+        using var model = EdgeModel.FromDefinition(KernelTestModels.ByName(modelName));
         using var session = model.CreateSession();
         var kernels = session.DescribeKernels();
-        Assert.Equal(6, kernels.Count);
+        Assert.Equal(steps, kernels.Count);
         bool vectors = EdgeCnn.Kernels.KernelTable.BestGemm() is not null;
         foreach (var (step, _, kernel, macs) in kernels)
         {

@@ -10,9 +10,11 @@ namespace EdgeCnn.Execution.Steps;
 
 /// <summary>
 /// Conv2D, DepthwiseConv2D and TransposedConv2D: weights, int32 bias, per-channel multipliers.
-/// Convolutions with one group run as a GEMM and depthwise convolutions with depth multiplier 1 on the
-/// depthwise kernel chosen from the kernel table for this CPU, with weights packed once per model;
-/// everything else (and a CPU without a usable vector ISA) runs the reference operator.
+/// Depthwise convolutions with depth multiplier 1 run on the depthwise kernel chosen from the kernel
+/// table for this CPU; other convolutions run as one GEMM per group (one for an ordinary convolution;
+/// a depthwise convolution with a larger multiplier is a grouped convolution with one input channel per
+/// group), with weights packed once per model. Transposed convolutions (and everything on a CPU without
+/// a usable vector ISA) run the reference operator.
 /// </summary>
 internal sealed unsafe class ConvStep : Step, IParallelWork
 {
@@ -23,7 +25,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     private readonly ConvGeometry _geometry;
     private readonly ConvQuantization _quantization;
     private readonly GemmKernel? _gemm;
-    private readonly PackedGemmWeights? _gemmWeights;
+    private readonly PackedGemmWeights[]? _gemmWeights;
     private readonly DepthwiseKernel? _depthwise;
     private readonly PackedDepthwiseWeights? _depthwiseWeights;
 
@@ -51,19 +53,45 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
 
         var g = _geometry;
         var q = _quantization;
-        if (op.Type == OpType.Conv2D && g.Groups == 1 && KernelTable.BestGemm() is { } gemm)
-        {
-            _gemm = gemm;
-            int k = g.KernelH * g.KernelW * g.InC;
-            _gemmWeights = constants.Packed((gemm.Info.Name, op.Outputs[0]),
-                () => gemm.Pack(_weights, g.OutC, k, _bias, _multipliers, q.InZp, q.OutZp, q.QMin, q.QMax));
-        }
-        else if (op.Type == OpType.DepthwiseConv2D && g.OutC == g.InC && KernelTable.BestDepthwise() is { } depthwise)
+        bool depthwiseOne = op.Type == OpType.DepthwiseConv2D && g.OutC == g.InC;
+        if (depthwiseOne && KernelTable.BestDepthwise() is { } depthwise)
         {
             _depthwise = depthwise;
             _depthwiseWeights = constants.Packed((depthwise.Info.Name, op.Outputs[0]),
                 () => depthwise.Pack(_weights, _bias, _multipliers, g, q));
         }
+        else if (op.Type != OpType.TransposedConv2D && !depthwiseOne && KernelTable.BestGemm() is { } gemm)
+        {
+            _gemm = gemm;
+            bool depthwiseMultiplier = op.Type == OpType.DepthwiseConv2D;
+            _gemmWeights = constants.Packed((gemm.Info.Name, op.Outputs[0]),
+                () => PackGroups(gemm, depthwiseMultiplier ? DepthwiseAsGroupedWeights(_weights, g) : _weights, g, q));
+        }
+    }
+
+    /// <summary>One packed GEMM per group: output channels [group * OutC / Groups, ...) of OHWI weights.</summary>
+    private PackedGemmWeights[] PackGroups(GemmKernel gemm, sbyte[] ohwi, in ConvGeometry g, in ConvQuantization q)
+    {
+        int n = g.OutCPerGroup, k = g.KernelH * g.KernelW * g.InCPerGroup;
+        var packed = new PackedGemmWeights[g.Groups];
+        for (int group = 0; group < g.Groups; group++)
+        {
+            int first = group * n;
+            var bias = _bias.Length == 0 ? ReadOnlySpan<int>.Empty : _bias.AsSpan(first, n);
+            packed[group] = gemm.Pack(ohwi.AsSpan(first * k, n * k), n, k, bias, _multipliers.AsSpan(first, n), q.InZp, q.OutZp, q.QMin, q.QMax);
+        }
+        return packed;
+    }
+
+    /// <summary>Depthwise weights [1, KH, KW, OutC] as grouped-convolution weights [OutC, KH, KW, 1].</summary>
+    private static sbyte[] DepthwiseAsGroupedWeights(sbyte[] weights, in ConvGeometry g)
+    {
+        int window = g.KernelH * g.KernelW, channels = g.OutC;
+        var ohwi = new sbyte[weights.Length];
+        for (int oc = 0; oc < channels; oc++)
+            for (int tap = 0; tap < window; tap++)
+                ohwi[oc * window + tap] = weights[tap * channels + oc];
+        return ohwi;
     }
 
     /// <summary>The table kernel this step runs, or null for the reference operator.</summary>
@@ -84,7 +112,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
         }
     }
 
-    public override int ScratchBytes => _gemm is null ? 0 : _gemm.ScratchBytes(_gemmWeights!.K, OutputRows);
+    public override int ScratchBytes => _gemm is null ? 0 : _gemm.ScratchBytes(_gemmWeights![0].K, OutputRows);
 
     /// <summary>Per-tensor weight scales are expanded so every kernel sees one multiplier per output channel.</summary>
     internal static float[] ExpandScales(TensorDef weights, int channels)
@@ -136,8 +164,9 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                 int tasks;
                 if (_gemm is not null)
                 {
-                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights!, context.Threads);
-                    tasks = _partition.Tasks;
+                    // Every group has the same shape, so one partition serves all; tasks run group by group.
+                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads);
+                    tasks = _partition.Tasks * _gemmWeights.Length;
                 }
                 else
                 {
@@ -164,9 +193,11 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
         var output = (sbyte*)(_arena + _output.Offset);
         if (_gemm is not null)
         {
-            var (m0, m1, n0, n1) = _partition.Task(task);
-            var rows = GemmRows.Convolution(input, _geometry, _quantization.InZp);
-            _gemm.Run(rows, OutputRows, _gemmWeights!, m0, m1, n0, n1, output, _context!.Scratch(worker));
+            int group = task / _partition.Tasks;
+            var (m0, m1, n0, n1) = _partition.Task(task - group * _partition.Tasks);
+            var rows = GemmRows.Convolution(input, _geometry, _quantization.InZp, group);
+            var weights = _gemmWeights![group];
+            _gemm.Run(rows, OutputRows, weights, m0, m1, n0, n1, output + (nint)group * weights.N, _geometry.OutC, _context!.Scratch(worker));
         }
         else
         {

@@ -94,6 +94,6 @@ internal sealed unsafe class FullyConnectedStep : Step, IParallelWork
     {
         var (m0, m1, n0, n1) = _partition.Task(task);
         var rows = GemmRows.Matrix((sbyte*)(_arena + _input.Offset), _inFeatures);
-        _gemm!.Run(rows, _batch, _packed!, m0, m1, n0, n1, (sbyte*)(_arena + _output.Offset), _context!.Scratch(worker));
+        _gemm!.Run(rows, _batch, _packed!, m0, m1, n0, n1, (sbyte*)(_arena + _output.Offset), _outFeatures, _context!.Scratch(worker));
     }
 }

@@ -37,15 +37,17 @@ internal abstract unsafe class GemmKernel
     public int MTiles(int m) => (m + Layout.MR - 1) / Layout.MR;
 
     /// <summary>
-    /// Computes row tiles [mTileBegin, mTileEnd) x column tiles [nTileBegin, nTileEnd) of the m x N output.
-    /// <paramref name="scratch"/> holds <see cref="ScratchBytes"/> bytes private to the caller.
+    /// Computes row tiles [mTileBegin, mTileEnd) x column tiles [nTileBegin, nTileEnd) of the m x N output,
+    /// whose rows start <paramref name="outputStride"/> bytes apart (N, or a convolution's OutC when this
+    /// GEMM is one group of it). <paramref name="scratch"/> holds <see cref="ScratchBytes"/> bytes private
+    /// to the caller.
     /// </summary>
     public abstract void Run(in GemmRows rows, int m, PackedGemmWeights w, int mTileBegin, int mTileEnd,
-        int nTileBegin, int nTileEnd, sbyte* output, byte* scratch);
+        int nTileBegin, int nTileEnd, sbyte* output, int outputStride, byte* scratch);
 
-    /// <summary>The whole product on the calling thread.</summary>
+    /// <summary>The whole product on the calling thread, output rows N bytes apart.</summary>
     public void Run(in GemmRows rows, int m, PackedGemmWeights w, sbyte* output, byte* scratch) =>
-        Run(rows, m, w, 0, MTiles(m), 0, w.NTiles, output, scratch);
+        Run(rows, m, w, 0, MTiles(m), 0, w.NTiles, output, w.N, scratch);
 }
 
 /// <summary>The tile loop around one microkernel; the JIT specializes it per microkernel struct.</summary>
@@ -61,7 +63,7 @@ internal sealed unsafe class GemmKernel<TKernel> : GemmKernel where TKernel : st
     public override GemmLayout Layout => TKernel.Layout;
 
     public override void Run(in GemmRows rows, int m, PackedGemmWeights w, int mTileBegin, int mTileEnd,
-        int nTileBegin, int nTileEnd, sbyte* output, byte* scratch)
+        int nTileBegin, int nTileEnd, sbyte* output, int outputStride, byte* scratch)
     {
         var layout = TKernel.Layout;
         if (w.Layout != layout) throw new ArgumentException($"weights packed for {w.Layout}, kernel {Info.Name} needs {layout}");
@@ -97,16 +99,16 @@ internal sealed unsafe class GemmKernel<TKernel> : GemmKernel where TKernel : st
                 {
                     int m0 = mt * mr, valid = Math.Min(mr, m - m0);
                     byte* panel = panels + (nint)(mt - chunk) * panelBytes;
-                    sbyte* c = output + (nint)m0 * n + n0;
+                    sbyte* c = output + (nint)m0 * outputStride + n0;
                     if (valid == mr && cols == nr)
                     {
-                        TKernel.Run(w.KGroups, panel, b, bias, multipliers, q, c, n);
+                        TKernel.Run(w.KGroups, panel, b, bias, multipliers, q, c, outputStride);
                     }
                     else
                     {
                         TKernel.Run(w.KGroups, panel, b, bias, multipliers, q, partial, nr);
                         for (int r = 0; r < valid; r++)
-                            Buffer.MemoryCopy(partial + r * nr, c + (nint)r * n, cols, cols);
+                            Buffer.MemoryCopy(partial + r * nr, c + (nint)r * outputStride, cols, cols);
                     }
                 }
             }

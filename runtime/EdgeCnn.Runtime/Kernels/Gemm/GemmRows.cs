@@ -9,6 +9,8 @@ namespace EdgeCnn.Kernels.Gemm;
 /// 1x1 convolution with stride 1), a strided pixel (1x1 convolution with stride, no padding), or an
 /// im2col row gathered into scratch memory (any other convolution; padding is filled with the input
 /// zero point, which the zero-point fold turns into a zero contribution, as the reference requires).
+/// A grouped convolution runs one GEMM per group, whose rows see only the group's slice of each pixel's
+/// channels (InC / Groups values starting at group * InC / Groups).
 /// </summary>
 internal readonly unsafe struct GemmRows
 {
@@ -17,8 +19,9 @@ internal readonly unsafe struct GemmRows
     private readonly bool _isMatrix, _isDirect;
     private readonly ConvGeometry _g;
     private readonly sbyte _zeroPoint;
+    private readonly int _sliceChannels;
 
-    private GemmRows(sbyte* input, int rowStride, bool isMatrix, bool isDirect, ConvGeometry g, int zeroPoint)
+    private GemmRows(sbyte* input, int rowStride, bool isMatrix, bool isDirect, ConvGeometry g, int zeroPoint, int sliceChannels)
     {
         _input = input;
         _rowStride = rowStride;
@@ -26,18 +29,23 @@ internal readonly unsafe struct GemmRows
         _isDirect = isDirect;
         _g = g;
         _zeroPoint = (sbyte)zeroPoint;
+        _sliceChannels = sliceChannels;
     }
 
     /// <summary>Row m starts at input + m * rowStride.</summary>
-    public static GemmRows Matrix(sbyte* input, int rowStride) => new(input, rowStride, true, false, default, 0);
+    public static GemmRows Matrix(sbyte* input, int rowStride) => new(input, rowStride, true, false, default, 0, 0);
 
-    /// <summary>Rows are output pixels of a convolution with one group; K = KernelH * KernelW * InC (OHWI order).</summary>
-    public static GemmRows Convolution(sbyte* input, in ConvGeometry g, int inZp)
+    /// <summary>
+    /// Rows are output pixels of a convolution; K = KernelH * KernelW * InC / Groups (OHWI order), reading
+    /// the channels of <paramref name="group"/>.
+    /// </summary>
+    public static GemmRows Convolution(sbyte* input, in ConvGeometry g, int inZp, int group = 0)
     {
+        int slice = g.InCPerGroup;
         bool direct = g.KernelH == 1 && g.KernelW == 1 && g.PadTop == 0 && g.PadLeft == 0
             && (long)(g.OutH - 1) * g.StrideH < g.InH && (long)(g.OutW - 1) * g.StrideW < g.InW;
         bool matrix = direct && g.StrideH == 1 && g.StrideW == 1 && g.OutH == g.InH && g.OutW == g.InW;
-        return new GemmRows(input, g.InC, matrix, direct, g, inZp);
+        return new GemmRows(input + (nint)group * slice, g.InC, matrix, direct, g, inZp, slice);
     }
 
     /// <summary>Whether rows need the per-worker im2col scratch (MR * K bytes).</summary>
@@ -55,7 +63,8 @@ internal readonly unsafe struct GemmRows
             return _input + (((nint)n * _g.InH + oh * _g.StrideH) * _g.InW + ow * _g.StrideW) * c;
 
         sbyte* dst = scratch;
-        int rowBytes = _g.KernelW * c;
+        int slice = _sliceChannels;
+        int rowBytes = _g.KernelW * slice;
         for (int kh = 0; kh < _g.KernelH; kh++, dst += rowBytes)
         {
             int ih = oh * _g.StrideH - _g.PadTop + kh * _g.DilationH;
@@ -66,7 +75,7 @@ internal readonly unsafe struct GemmRows
             }
             sbyte* inputRow = _input + ((nint)n * _g.InH + ih) * _g.InW * c;
             int iw0 = ow * _g.StrideW - _g.PadLeft;
-            if (_g.DilationW == 1 && iw0 >= 0 && iw0 + _g.KernelW <= _g.InW)
+            if (_g.DilationW == 1 && slice == c && iw0 >= 0 && iw0 + _g.KernelW <= _g.InW)
             {
                 // NHWC: the KernelW pixels of this window row are contiguous; one copy.
                 Copy(inputRow + (nint)iw0 * c, dst, rowBytes);
@@ -76,9 +85,9 @@ internal readonly unsafe struct GemmRows
             {
                 int iw = iw0 + kw * _g.DilationW;
                 if ((uint)iw < (uint)_g.InW)
-                    Copy(inputRow + (nint)iw * c, dst + kw * c, c);
+                    Copy(inputRow + (nint)iw * c, dst + kw * slice, slice);
                 else
-                    new Span<sbyte>(dst + kw * c, c).Fill(_zeroPoint);
+                    new Span<sbyte>(dst + kw * slice, slice).Fill(_zeroPoint);
             }
         }
         return scratch;
