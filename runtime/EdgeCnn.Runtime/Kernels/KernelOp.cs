@@ -15,4 +15,5 @@ public enum KernelOp
     MaxPool,
     /// <summary>Global average pooling.</summary>
     GlobalAvgPool,
+    AvgPool,
 }

@@ -43,6 +43,7 @@ internal static class KernelTable
         new("Add_Int8_Vector128_16", KernelOp.Add, KernelIsa.Vector128, 1, 16, 1),
         new("Mul_Int8_Vector128_16", KernelOp.Mul, KernelIsa.Vector128, 1, 16, 1),
         new("MaxPool_Int8_Vector128_16", KernelOp.MaxPool, KernelIsa.Vector128, 1, 16, 1),
+        new("AvgPool_Int8_Vector128_16", KernelOp.AvgPool, KernelIsa.Vector128, 1, 16, 1),
         new("GlobalAvgPool_Int8_Vector128_16", KernelOp.GlobalAvgPool, KernelIsa.Vector128, 1, 16, 1),
     ];
 

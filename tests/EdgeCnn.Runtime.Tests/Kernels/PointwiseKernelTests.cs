@@ -101,6 +101,32 @@ public unsafe class PointwiseKernelTests
     }
 
     [Fact]
+    public void AvgPoolEqualsReference()
+    {
+        var random = new Random(45);
+        foreach (int c in new[] { 1, 15, 16, 17, 40 })
+            foreach (var (k, s, pt, pl, pb, pr) in new[] { (2, 2, 0, 0, 0, 0), (3, 1, 1, 1, 1, 1), (3, 2, 1, 0, 0, 2), (5, 3, 2, 2, 2, 2), (16, 1, 0, 0, 0, 0) })
+                foreach (bool countIncludePad in new[] { false, true })
+                {
+                    int h = k == 16 ? 17 : 7, w = k == 16 ? 16 : 6;
+                    var g = new PoolGeometry
+                    {
+                        N = 2, InH = h, InW = w, C = c, KernelH = k, KernelW = k, StrideH = s, StrideW = s,
+                        PadTop = pt, PadLeft = pl, PadBottom = pb, PadRight = pr,
+                        OutH = (h + pt + pb - k) / s + 1, OutW = (w + pl + pr - k) / s + 1,
+                    };
+                    var x = Bytes(random, g.InputShape.Count);
+                    int inZp = random.Next(-128, 128), outZp = random.Next(-20, 20), qmin = c % 2 == 0 ? outZp : -128;
+                    float ratio = 0.5f + (float)random.NextDouble();
+                    var expected = new sbyte[g.OutputShape.Count];
+                    AvgPool.Run(x, g, countIncludePad, ratio, inZp, outZp, qmin, 127, expected);
+                    var actual = new sbyte[expected.Length];
+                    fixed (sbyte* px = x, py = actual) PoolVector128.AvgPool(px, py, g, countIncludePad, ratio, inZp, outZp, qmin, 127);
+                    Assert.True(expected.SequenceEqual(actual), $"average pool c{c} k{k} s{s} pads {pt},{pl},{pb},{pr} count pad {countIncludePad}");
+                }
+    }
+
+    [Fact]
     public void GlobalAvgPoolEqualsReference()
     {
         var random = new Random(44);

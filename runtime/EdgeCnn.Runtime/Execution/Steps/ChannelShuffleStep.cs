@@ -3,7 +3,12 @@ using EdgeCnn.Reference;
 
 namespace EdgeCnn.Execution.Steps;
 
-internal sealed class ChannelShuffleStep : Step
+/// <summary>
+/// ShuffleNet channel shuffle, out[..., k * groups + g] = in[..., g * (C / groups) + k], as
+/// <see cref="ChannelShuffle.Run"/> specifies: a pointer loop writing each pixel's channels in order
+/// (the reference's indexed spans were a tenth of ShuffleNet's time).
+/// </summary>
+internal sealed unsafe class ChannelShuffleStep : Step
 {
     private readonly TensorSlot _input, _output;
     private readonly int _groups;
@@ -13,8 +18,23 @@ internal sealed class ChannelShuffleStep : Step
         _input = input;
         _output = output;
         _groups = op.Ints[0];
+        var shape = input.Shape4;
+        if (_groups <= 0 || shape.C % _groups != 0 || output.Shape4 != shape)
+            throw new ArgumentException($"channel shuffle '{op.Name}': groups {_groups} must divide the {shape.C} channels and the output {output.Shape4} must equal the input {shape}");
     }
 
-    public override void Execute(Span<byte> arena) =>
-        ChannelShuffle.Run(_input.Int8(arena), _input.Shape4, _groups, _output.Int8(arena));
+    public override void Execute(Span<byte> arena)
+    {
+        var shape = _input.Shape4;
+        int c = shape.C, groups = _groups, perGroup = c / groups, pixels = shape.Count / c;
+        fixed (byte* p = arena)
+        {
+            sbyte* input = (sbyte*)(p + _input.Offset);
+            sbyte* output = (sbyte*)(p + _output.Offset);
+            for (int pixel = 0; pixel < pixels; pixel++, input += c)
+                for (int k = 0; k < perGroup; k++)
+                    for (int g = 0; g < groups; g++)
+                        *output++ = input[g * perGroup + k];
+        }
+    }
 }

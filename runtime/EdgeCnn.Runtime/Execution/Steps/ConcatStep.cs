@@ -3,39 +3,82 @@ using EdgeCnn.Reference;
 
 namespace EdgeCnn.Execution.Steps;
 
-/// <summary>Concat along an NHWC axis; each input requantized to the output's scale if it differs.</summary>
-internal sealed class ConcatStep : Step
+/// <summary>
+/// Concat along an NHWC axis; each input requantized to the output's scale if it differs, as
+/// <see cref="Concat.RunInput"/> specifies. In NHWC memory an input is a run of equal blocks (its extent
+/// on the axis times everything inside it), one per index of the axes outside it, each landing at its
+/// offset in the output's larger block: whole-block copies, or a 256-entry table when the input needs
+/// rescaling (the rescale of a byte depends on that byte alone).
+/// </summary>
+internal sealed unsafe class ConcatStep : Step
 {
     private readonly TensorSlot[] _inputs;
     private readonly TensorSlot _output;
-    private readonly Rescale[] _rescales;
-    private readonly int[] _axisOffsets;
-    private readonly int _axis;
+    private readonly Part[] _parts;
+    private readonly int _outer;
+
+    /// <summary>One input: block bytes, where its block starts inside the output's, and its table (null: copy).</summary>
+    private readonly record struct Part(int BlockBytes, int OutputOffset, sbyte[]? Table);
 
     public ConcatStep(OperatorDef op, TensorSlot[] inputs, TensorSlot output) : base(op)
     {
         _inputs = inputs;
         _output = output;
         // The model stores the axis for the tensors' own rank; Shape4 pads on the left, so shift it.
-        _axis = op.Ints[0] + (4 - output.Tensor.Shape.Length);
-        _rescales = new Rescale[inputs.Length];
-        _axisOffsets = new int[inputs.Length];
+        int axis = op.Ints[0] + (4 - output.Tensor.Shape.Length);
+        var outShape = output.Shape4;
+        if (axis < 0 || axis > 3) throw new ArgumentException($"concat '{op.Name}': axis {op.Ints[0]} is not an axis of {outShape}");
+        int inner = 1;
+        for (int d = axis + 1; d < 4; d++) inner *= outShape[d];
+        _outer = 1;
+        for (int d = 0; d < axis; d++) _outer *= outShape[d];
+        _parts = new Part[inputs.Length];
         int offset = 0;
         for (int i = 0; i < inputs.Length; i++)
         {
-            _rescales[i] = Rescale.Create(inputs[i].Scale, inputs[i].ZeroPoint, output.Scale, output.ZeroPoint, op.ActivationMin, op.ActivationMax);
-            _axisOffsets[i] = offset;
-            offset += Axis(inputs[i].Shape4, _axis);
+            var inShape = inputs[i].Shape4;
+            for (int d = 0; d < 4; d++)
+                if (d != axis && inShape[d] != outShape[d])
+                    throw new ArgumentException($"concat '{op.Name}': input {i} {inShape} differs from output {outShape} on axis {d}");
+            var rescale = Rescale.Create(inputs[i].Scale, inputs[i].ZeroPoint, output.Scale, output.ZeroPoint, op.ActivationMin, op.ActivationMax);
+            rescale.Validate();
+            _parts[i] = new Part(inShape[axis] * inner, offset * inner, rescale.IsIdentity ? null : Table(rescale));
+            offset += inShape[axis];
         }
+        if (offset != outShape[axis])
+            throw new ArgumentException($"concat '{op.Name}': inputs sum to {offset} on axis {axis}, output has {outShape[axis]}");
     }
 
-    private static int Axis(Shape4 s, int axis) => axis switch { 0 => s.N, 1 => s.H, 2 => s.W, _ => s.C };
+    private static sbyte[] Table(in Rescale rescale)
+    {
+        var table = new sbyte[256];
+        for (int x = sbyte.MinValue; x <= sbyte.MaxValue; x++) table[(byte)x] = rescale.Apply(x);
+        return table;
+    }
 
     public override void Execute(Span<byte> arena)
     {
-        var output = _output.Int8(arena);
-        var outShape = _output.Shape4;
-        for (int i = 0; i < _inputs.Length; i++)
-            Concat.RunInput(_inputs[i].Int8(arena), _inputs[i].Shape4, _axis, _axisOffsets[i], _rescales[i], output, outShape);
+        int outputBlock = _output.ElementCount / _outer;
+        fixed (byte* p = arena)
+        {
+            sbyte* output = (sbyte*)(p + _output.Offset);
+            for (int i = 0; i < _parts.Length; i++)
+            {
+                var part = _parts[i];
+                sbyte* input = (sbyte*)(p + _inputs[i].Offset);
+                for (int o = 0; o < _outer; o++)
+                {
+                    sbyte* src = input + (nint)o * part.BlockBytes;
+                    sbyte* dst = output + (nint)o * outputBlock + part.OutputOffset;
+                    if (part.Table is null)
+                    {
+                        Buffer.MemoryCopy(src, dst, part.BlockBytes, part.BlockBytes);
+                        continue;
+                    }
+                    fixed (sbyte* table = part.Table)
+                        for (int j = 0; j < part.BlockBytes; j++) dst[j] = table[(byte)src[j]];
+                }
+            }
+        }
     }
 }

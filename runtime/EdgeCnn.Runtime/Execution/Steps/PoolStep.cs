@@ -31,6 +31,15 @@ internal sealed unsafe class PoolStep : Step
             Check.Clamp(op.ActivationMin, op.ActivationMax);
             _kernel = KernelTable.BestPointwise(KernelOp.MaxPool);
         }
+        else if (op.Type == OpType.AvgPool && _geometry.KernelH * _geometry.KernelW <= PoolVector128.MaxAvgPoolWindow
+            // Every window then holds an input position (top and left padding are checked by Validate).
+            && _geometry.PadBottom < _geometry.KernelH && _geometry.PadRight < _geometry.KernelW
+            && _scaleRatio > 0f && float.IsFinite(_scaleRatio))
+        {
+            _geometry.Validate();
+            new ConvQuantization(input.ZeroPoint, output.ZeroPoint, op.ActivationMin, op.ActivationMax).Validate();
+            _kernel = KernelTable.BestPointwise(KernelOp.AvgPool);
+        }
         else if (op.Type == OpType.GlobalAvgPool && output.ElementCount == input.Shape4.N * input.Shape4.C
             && _scaleRatio > 0f && float.IsFinite(_scaleRatio))
         {
@@ -57,6 +66,8 @@ internal sealed unsafe class PoolStep : Step
                 var x = (sbyte*)(p + _input.Offset);
                 var y = (sbyte*)(p + _output.Offset);
                 if (Type == OpType.MaxPool) PoolVector128.MaxPool(x, y, _geometry, Operator.ActivationMin, Operator.ActivationMax);
+                else if (Type == OpType.AvgPool)
+                    PoolVector128.AvgPool(x, y, _geometry, _countIncludePad, _scaleRatio, _input.ZeroPoint, _output.ZeroPoint, Operator.ActivationMin, Operator.ActivationMax);
                 else PoolVector128.GlobalAvgPool(x, _input.Shape4, _scaleRatio, _input.ZeroPoint, _output.ZeroPoint, Operator.ActivationMin, Operator.ActivationMax, y);
             }
             return;
