@@ -25,7 +25,9 @@ async function main() {
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = (i % 255) / 255;
   const feeds = { [inputName]: new ort.Tensor('float32', data, dims) };
-  for (let i = 0; i < 20; i++) await session.run(feeds);
+  // The same warm-up as `edgecnn bench`: at least 20 runs and at least one second.
+  const warmupStart = process.hrtime.bigint();
+  for (let i = 0; i < 20 || process.hrtime.bigint() - warmupStart < 1000000000n; i++) await session.run(feeds);
   const times = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();

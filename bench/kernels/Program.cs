@@ -96,6 +96,7 @@ static unsafe void MeasureLayers()
     {
         Layer.Create("first conv 3x3 s2 224x224x3->32", 224, 224, 3, 32, 3, 2, 1),
         Layer.Create("ResNet first conv 7x7 s2 224x224x3->64", 224, 224, 3, 64, 7, 2, 3),
+        Layer.Create("Fashion-MNIST first conv 3x3 28x28x1->16", 28, 28, 1, 16, 3, 1, 1),
         Layer.Create("pointwise 56x56 24->144", 56, 56, 24, 144, 1, 1, 0),
         Layer.Create("pointwise 14x14 384->64", 14, 14, 384, 64, 1, 1, 0),
         Layer.Create("depthwise 3x3 s1 56x56x144", 56, 56, 144, 144, 3, 1, 1, depthwise: true),

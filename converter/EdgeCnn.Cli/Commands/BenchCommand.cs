@@ -17,15 +17,21 @@ public static class BenchCommand
         var model = new Argument<string>("MODEL") { Description = ".ecnn model" };
         var threads = new Option<int>("--threads") { Description = "Threads per inference", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Timed runs", DefaultValueFactory = _ => 20 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (enough for the JIT to reach its optimized code)", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (at least; see --warmup-ms)", DefaultValueFactory = _ => 50 };
+        var warmupMs = new Option<int>("--warmup-ms")
+        {
+            Description = "Keep warming up until this many milliseconds have passed: the JIT promotes hot methods to optimized code only after a quiet 100 ms and a background compile, which 50 runs of a small model never reach",
+            DefaultValueFactory = _ => 1000,
+        };
         var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("bench", "Measure inference latency, whole model and per layer") { model, threads, runs, warmup, format };
+        var command = new Command("bench", "Measure inference latency, whole model and per layer") { model, threads, runs, warmup, warmupMs, format };
         command.SetAction(parse => console.Guard(() =>
         {
-            int n = parse.GetValue(runs), w = parse.GetValue(warmup), t = parse.GetValue(threads);
+            int n = parse.GetValue(runs), w = parse.GetValue(warmup), t = parse.GetValue(threads), wms = parse.GetValue(warmupMs);
             if (n < 1) throw new UserInputException($"--runs must be at least 1, got {n}");
             if (w < 0) throw new UserInputException($"--warmup must not be negative, got {w}");
+            if (wms < 0) throw new UserInputException($"--warmup-ms must not be negative, got {wms}");
             if (t < 1) throw new UserInputException($"--threads must be at least 1, got {t}");
             string path = parse.GetValue(model)!;
             using var runner = new ImageRunner(path, t);
@@ -34,7 +40,8 @@ public static class BenchCommand
             var random = new Random(1234);
             var input = session.InputBuffer;
             for (int i = 0; i < input.Length; i++) input[i] = (sbyte)random.Next(-128, 128);
-            for (int i = 0; i < w; i++) session.Run();
+            long warmupStart = Stopwatch.GetTimestamp();
+            for (int i = 0; i < w || Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < wms; i++) session.Run();
             var times = new double[n];
             for (int i = 0; i < n; i++)
             {

@@ -148,7 +148,7 @@ public class CommandTests(ConvertedFashionMnist fixture) : IClassFixture<Convert
     [FashionMnistFact]
     public void Bench_Json_HasLatenciesAndLayers()
     {
-        var r = Cli.Run("bench", fixture.Model, "--runs", "3", "--warmup", "1", "--format", "json");
+        var r = Cli.Run("bench", fixture.Model, "--runs", "3", "--warmup", "1", "--warmup-ms", "0", "--format", "json");
         Assert.True(r.ExitCode == 0, r.Error);
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
@@ -158,7 +158,7 @@ public class CommandTests(ConvertedFashionMnist fixture) : IClassFixture<Convert
         Assert.True(layers.GetArrayLength() >= 6);
         Assert.Contains(layers.EnumerateArray(), l => l.GetProperty("op").GetString() == "Conv2D" && l.GetProperty("macs").GetInt64() > 0);
 
-        var text = Cli.Run("bench", fixture.Model, "--runs", "2", "--warmup", "0");
+        var text = Cli.Run("bench", fixture.Model, "--runs", "2", "--warmup", "0", "--warmup-ms", "0");
         Assert.Contains("GMAC/s", text.Out);
         Assert.Contains("median", text.Out);
     }
