@@ -103,6 +103,8 @@ static unsafe void MeasureLayers()
         Layer.Create("depthwise 3x3 s2 56x56x144", 56, 56, 144, 144, 3, 2, 1, depthwise: true),
         Layer.Create("depthwise 3x3 s1 7x7x960", 7, 7, 960, 960, 3, 1, 1, depthwise: true),
         Layer.Create("conv 3x3 28x28 128->128", 28, 28, 128, 128, 3, 1, 1),
+        Layer.Create("ResNet-18 layer1 conv 3x3 56x56 64->64", 56, 56, 64, 64, 3, 1, 1),
+        Layer.Create("ResNet-18 layer4 conv 3x3 7x7 512->512", 7, 7, 512, 512, 3, 1, 1),
         Layer.Create("fully connected 1280->1000", 1, 1, 1280, 1000, 1, 1, 0),
     };
     foreach (var layer in layers)
