@@ -17,10 +17,8 @@ internal sealed unsafe class ChannelShuffleStep : Step
     {
         _input = input;
         _output = output;
+        // Groups dividing the channels and equal shapes were checked at load (ModelValidator.ChannelShuffle).
         _groups = op.Ints[0];
-        var shape = input.Shape4;
-        if (_groups <= 0 || shape.C % _groups != 0 || output.Shape4 != shape)
-            throw new ArgumentException($"channel shuffle '{op.Name}': groups {_groups} must divide the {shape.C} channels and the output {output.Shape4} must equal the input {shape}");
     }
 
     public override void Execute(Span<byte> arena)

@@ -24,10 +24,10 @@ internal sealed unsafe class ConcatStep : Step
     {
         _inputs = inputs;
         _output = output;
-        // The model stores the axis for the tensors' own rank; Shape4 pads on the left, so shift it.
+        // The model stores the axis for the tensors' own rank; Shape4 pads on the left, so shift it. The
+        // axis and the input shapes were checked when the model was loaded (ModelValidator.Concat).
         int axis = op.Ints[0] + (4 - output.Tensor.Shape.Length);
         var outShape = output.Shape4;
-        if (axis < 0 || axis > 3) throw new ArgumentException($"concat '{op.Name}': axis {op.Ints[0]} is not an axis of {outShape}");
         int inner = 1;
         for (int d = axis + 1; d < 4; d++) inner *= outShape[d];
         _outer = 1;
@@ -36,17 +36,12 @@ internal sealed unsafe class ConcatStep : Step
         int offset = 0;
         for (int i = 0; i < inputs.Length; i++)
         {
-            var inShape = inputs[i].Shape4;
-            for (int d = 0; d < 4; d++)
-                if (d != axis && inShape[d] != outShape[d])
-                    throw new ArgumentException($"concat '{op.Name}': input {i} {inShape} differs from output {outShape} on axis {d}");
             var rescale = Rescale.Create(inputs[i].Scale, inputs[i].ZeroPoint, output.Scale, output.ZeroPoint, op.ActivationMin, op.ActivationMax);
             rescale.Validate();
-            _parts[i] = new Part(inShape[axis] * inner, offset * inner, rescale.IsIdentity ? null : Table(rescale));
-            offset += inShape[axis];
+            int extent = inputs[i].Shape4[axis];
+            _parts[i] = new Part(extent * inner, offset * inner, rescale.IsIdentity ? null : Table(rescale));
+            offset += extent;
         }
-        if (offset != outShape[axis])
-            throw new ArgumentException($"concat '{op.Name}': inputs sum to {offset} on axis {axis}, output has {outShape[axis]}");
     }
 
     private static sbyte[] Table(in Rescale rescale)
