@@ -2,7 +2,6 @@ using EdgeCnn.Execution;
 using EdgeCnn.Execution.Steps;
 using EdgeCnn.Model;
 using EdgeCnn.Reference;
-using EdgeCnn.Runtime.Tests.Format;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 
@@ -38,9 +37,9 @@ public class BinaryBroadcastTests
         var sa = Shape4.FromShape(aShape);
         var sb = Shape4.FromShape(bShape);
         var so = new Shape4(Math.Max(sa.N, sb.N), Math.Max(sa.H, sb.H), Math.Max(sa.W, sb.W), Math.Max(sa.C, sb.C));
-        var a = Slot(0, "a", aShape, 0.05f, random.Next(-128, 128), 0);
-        var b = Slot(1, "b", bShape, 0.03f, random.Next(-128, 128), sa.Count);
-        var o = Slot(2, "out", [so.N, so.H, so.W, so.C], 0.08f, random.Next(-20, 20), sa.Count + sb.Count);
+        var a = StepSlots.Activation(0, "a", aShape, 0.05f, random.Next(-128, 128), 0);
+        var b = StepSlots.Activation(1, "b", bShape, 0.03f, random.Next(-128, 128), sa.Count);
+        var o = StepSlots.Activation(2, "out", [so.N, so.H, so.W, so.C], 0.08f, random.Next(-20, 20), sa.Count + sb.Count);
         var op = new OperatorDef
         {
             Type = type, Name = name, Inputs = [0, 1], Outputs = [2],
@@ -66,7 +65,4 @@ public class BinaryBroadcastTests
         }
         Assert.True(expected.AsSpan().SequenceEqual(o.Int8(arena)), $"{type} {name} differs from the reference");
     }
-
-    private static TensorSlot Slot(int index, string name, int[] shape, float scale, int zeroPoint, int offset) =>
-        new() { Index = index, Tensor = TestModels.Activation(name, shape, scale, zeroPoint), Offset = offset };
 }

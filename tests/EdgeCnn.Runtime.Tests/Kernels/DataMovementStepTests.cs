@@ -2,7 +2,6 @@ using EdgeCnn.Execution;
 using EdgeCnn.Execution.Steps;
 using EdgeCnn.Model;
 using EdgeCnn.Reference;
-using EdgeCnn.Runtime.Tests.Format;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 
@@ -30,12 +29,12 @@ public class DataMovementStepTests
             // Without rescaling every input shares the output's quantization: a plain copy.
             float scale = rescaled ? 0.02f + 0.01f * index : 0.05f;
             int zp = rescaled ? random.Next(-50, 50) : 4;
-            slots.Add(Slot(index++, $"in{index}", shape, scale, zp, offset));
+            slots.Add(StepSlots.Activation(index++, $"in{index}", shape, scale, zp, offset));
             offset += shape.Aggregate(1, (x, y) => x * y);
         }
         var outShape = (int[])baseShape.Clone();
         outShape[axis] = sizes.Sum();
-        var output = Slot(index, "out", outShape, 0.05f, 4, offset);
+        var output = StepSlots.Activation(index, "out", outShape, 0.05f, 4, offset);
         var op = new OperatorDef { Type = OpType.Concat, Name = "concat", Inputs = [0, 1, 2], Outputs = [3], Ints = [axis] };
         var step = new ConcatStep(op, [.. slots], output);
 
@@ -57,9 +56,9 @@ public class DataMovementStepTests
     {
         var random = new Random(groups * 100 + channels);
         int[] shape = [1, 3, 5, channels];
-        var input = Slot(0, "in", shape, 0.1f, 0, 0);
+        var input = StepSlots.Activation(0, "in", shape, 0.1f, 0, 0);
         int count = input.ElementCount;
-        var output = Slot(1, "out", shape, 0.1f, 0, count);
+        var output = StepSlots.Activation(1, "out", shape, 0.1f, 0, count);
         var step = new ChannelShuffleStep(new OperatorDef { Type = OpType.ChannelShuffle, Name = "shuffle", Inputs = [0], Outputs = [1], Ints = [groups] }, input, output);
         var arena = new byte[2 * count];
         random.NextBytes(arena.AsSpan(0, count));
@@ -68,7 +67,4 @@ public class DataMovementStepTests
         ChannelShuffle.Run(input.Int8(arena), input.Shape4, groups, expected);
         Assert.True(expected.AsSpan().SequenceEqual(output.Int8(arena)), $"channel shuffle, {groups} groups of {channels} channels");
     }
-
-    private static TensorSlot Slot(int index, string name, int[] shape, float scale, int zeroPoint, int offset) =>
-        new() { Index = index, Tensor = TestModels.Activation(name, shape, scale, zeroPoint), Offset = offset };
 }

@@ -17,14 +17,8 @@ public static class KernelTestModels
         var random = new Random(seed);
         var model = new EcnnModel { Metadata = new ModelMetadata { Name = "mobile-block", InputShape = InputShape } };
         int input = model.AddTensor(TestModels.Activation("input", InputShape, 1f / 64, 3));
-        int Conv(OpType type, string name, int x, int[] wShape, int[] outShape, ConvParams p, float scale, int zp, int qmin = -128, int qmax = 127)
-        {
-            int w = model.AddTensor(TestModels.Int8Weights($"{name}.w", wShape, random, axis: type == OpType.DepthwiseConv2D ? 3 : 0));
-            int b = model.AddTensor(TestModels.Int32Bias($"{name}.b", outShape[^1], random));
-            int y = model.AddTensor(TestModels.Activation($"{name}.out", outShape, scale, zp));
-            model.Operators.Add(new OperatorDef { Type = type, Name = name, Inputs = [x, w, b], Outputs = [y], Ints = p.ToInts(), ActivationMin = qmin, ActivationMax = qmax });
-            return y;
-        }
+        int Conv(OpType type, string name, int x, int[] wShape, int[] outShape, ConvParams p, float scale, int zp, int qmin = -128, int qmax = 127) =>
+            AddConvolution(model, random, type, name, x, wShape, outShape, p, scale, zp, qmin, qmax);
         var s2 = new ConvParams(2, 2, 1, 1, 1, 1, 1, 1, 1);
         var same = new ConvParams(1, 1, 1, 1, 1, 1, 1, 1, 1);
         var pointwise = new ConvParams(1, 1, 1, 1, 0, 0, 0, 0, 1);
@@ -33,12 +27,7 @@ public static class KernelTestModels
         a = Conv(OpType.Conv2D, "pw1", a, [40, 1, 1, 24], [1, 12, 10, 40], pointwise, 0.05f, 7);
         a = Conv(OpType.DepthwiseConv2D, "dw2", a, [1, 3, 3, 40], [1, 6, 5, 40], s2, 0.04f, -3, -3, 127);
         a = Conv(OpType.Conv2D, "pw2", a, [72, 1, 1, 40], [1, 6, 5, 72], pointwise, 0.06f, 1);
-        int fcW = model.AddTensor(TestModels.Int8Weights("fc.w", [10, 6 * 5 * 72], random, axis: 0));
-        int fcB = model.AddTensor(TestModels.Int32Bias("fc.b", 10, random));
-        int logits = model.AddTensor(TestModels.Activation("logits", [1, 10], 0.2f, 0));
-        model.Operators.Add(new OperatorDef { Type = OpType.FullyConnected, Name = "fc", Inputs = [a, fcW, fcB], Outputs = [logits] });
-        model.Inputs.Add(input);
-        model.Outputs.Add(logits);
+        AddClassifier(model, random, input, a, 6 * 5 * 72);
         return model;
     }
 
@@ -52,25 +41,36 @@ public static class KernelTestModels
         var random = new Random(seed);
         var model = new EcnnModel { Metadata = new ModelMetadata { Name = "grouped", InputShape = InputShape } };
         int input = model.AddTensor(TestModels.Activation("input", InputShape, 1f / 64, 3));
-        int Conv(OpType type, string name, int x, int[] wShape, int[] outShape, ConvParams p, float scale, int zp, int qmin = -128, int qmax = 127)
-        {
-            int w = model.AddTensor(TestModels.Int8Weights($"{name}.w", wShape, random, axis: type == OpType.DepthwiseConv2D ? 3 : 0));
-            int b = model.AddTensor(TestModels.Int32Bias($"{name}.b", outShape[^1], random));
-            int y = model.AddTensor(TestModels.Activation($"{name}.out", outShape, scale, zp));
-            model.Operators.Add(new OperatorDef { Type = type, Name = name, Inputs = [x, w, b], Outputs = [y], Ints = p.ToInts(), ActivationMin = qmin, ActivationMax = qmax });
-            return y;
-        }
+        int Conv(OpType type, string name, int x, int[] wShape, int[] outShape, ConvParams p, float scale, int zp, int qmin = -128, int qmax = 127) =>
+            AddConvolution(model, random, type, name, x, wShape, outShape, p, scale, zp, qmin, qmax);
         int a = Conv(OpType.Conv2D, "stem", input, [24, 3, 3, 3], [1, 12, 10, 24], new ConvParams(2, 2, 1, 1, 1, 1, 1, 1, 1), 0.02f, -128, -128, 100);
         a = Conv(OpType.Conv2D, "group3x3", a, [36, 3, 3, 8], [1, 12, 10, 36], new ConvParams(1, 1, 1, 1, 1, 1, 1, 1, 3), 0.03f, -20);
         a = Conv(OpType.Conv2D, "group1x1", a, [20, 1, 1, 9], [1, 12, 10, 20], new ConvParams(1, 1, 1, 1, 0, 0, 0, 0, 4), 0.05f, 7, 7, 127);
         a = Conv(OpType.DepthwiseConv2D, "dw-multiplier2", a, [1, 3, 3, 40], [1, 6, 5, 40], new ConvParams(2, 2, 1, 1, 1, 1, 1, 1, 2), 0.04f, -3);
-        int fcW = model.AddTensor(TestModels.Int8Weights("fc.w", [10, 6 * 5 * 40], random, axis: 0));
+        AddClassifier(model, random, input, a, 6 * 5 * 40);
+        return model;
+    }
+
+    /// <summary>A convolution with seeded weights and bias (weights scaled per output channel) and its output tensor.</summary>
+    private static int AddConvolution(EcnnModel model, Random random, OpType type, string name, int x, int[] wShape, int[] outShape,
+        ConvParams p, float scale, int zp, int qmin, int qmax)
+    {
+        int w = model.AddTensor(TestModels.Int8Weights($"{name}.w", wShape, random, axis: type == OpType.DepthwiseConv2D ? 3 : 0));
+        int b = model.AddTensor(TestModels.Int32Bias($"{name}.b", outShape[^1], random));
+        int y = model.AddTensor(TestModels.Activation($"{name}.out", outShape, scale, zp));
+        model.Operators.Add(new OperatorDef { Type = type, Name = name, Inputs = [x, w, b], Outputs = [y], Ints = p.ToInts(), ActivationMin = qmin, ActivationMax = qmax });
+        return y;
+    }
+
+    /// <summary>FC over the flattened features (-> 10 int8 logits), and the model's input and output.</summary>
+    private static void AddClassifier(EcnnModel model, Random random, int input, int features, int featureCount)
+    {
+        int fcW = model.AddTensor(TestModels.Int8Weights("fc.w", [10, featureCount], random, axis: 0));
         int fcB = model.AddTensor(TestModels.Int32Bias("fc.b", 10, random));
         int logits = model.AddTensor(TestModels.Activation("logits", [1, 10], 0.2f, 0));
-        model.Operators.Add(new OperatorDef { Type = OpType.FullyConnected, Name = "fc", Inputs = [a, fcW, fcB], Outputs = [logits] });
+        model.Operators.Add(new OperatorDef { Type = OpType.FullyConnected, Name = "fc", Inputs = [features, fcW, fcB], Outputs = [logits] });
         model.Inputs.Add(input);
         model.Outputs.Add(logits);
-        return model;
     }
 
     public static EcnnModel ByName(string name) => name == "grouped" ? Grouped() : MobileBlock();
