@@ -12,41 +12,36 @@ namespace EdgeCnn.Runtime.Tests.Golden;
 /// </summary>
 internal static class GoldenRun
 {
-    public static IReadOnlyList<GoldenHash> Hashes(EdgeModel model, string modelName, string imagePath)
+    /// <summary>
+    /// The hashes, plus the float outputs of a production session (shared arena, two threads) and of the
+    /// hashing session (every tensor kept, one thread): the arena planner and the thread split must not
+    /// change a single value.
+    /// </summary>
+    public static GoldenResult Run(EdgeModel model, string modelName, string imagePath)
     {
         string image = Path.GetFileName(imagePath);
         var definition = model.Definition;
+        var decoded = ImageDecoder.Load(imagePath);
         using var session = model.CreateSession(new SessionOptions { Threads = 1, KeepIntermediateTensors = true });
-        session.SetInput(ImageDecoder.Load(imagePath));
+        session.SetInput(decoded);
         string input = Sha256(session.InputBuffer);
-        session.Run();
+        float[] kept = session.Run().ToArray();
 
         using var all = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var op in definition.Operators)
             foreach (int t in op.Outputs)
                 if (IsActivation(definition.Tensors[t])) all.AppendData(Int8Bytes(session, definition.Tensors[t]));
-
         var outputs = definition.Outputs.Select(o => Int8Bytes(session, definition.Tensors[Int8Source(definition, o)])).SelectMany(b => b).ToArray();
-        return
+
+        using var production = model.CreateSession(new SessionOptions { Threads = 2 });
+        production.SetInput(decoded);
+        float[] shared = production.Run().ToArray();
+        return new(
         [
             new(modelName, image, "input", input),
             new(modelName, image, "output", Convert.ToHexStringLower(SHA256.HashData(outputs))),
             new(modelName, image, "activations", Convert.ToHexStringLower(all.GetHashAndReset())),
-        ];
-    }
-
-    /// <summary>
-    /// The float outputs of a production session (shared arena, two threads) next to those of the
-    /// hashing session: the arena planner and the thread split must not change a single value.
-    /// </summary>
-    public static (float[] Shared, float[] Kept) Outputs(EdgeModel model, string imagePath)
-    {
-        var image = ImageDecoder.Load(imagePath);
-        using var shared = model.CreateSession(new SessionOptions { Threads = 2 });
-        using var kept = model.CreateSession(new SessionOptions { Threads = 1, KeepIntermediateTensors = true });
-        shared.SetInput(image);
-        kept.SetInput(image);
-        return (shared.Run().ToArray(), kept.Run().ToArray());
+        ], shared, kept);
     }
 
     private static bool IsActivation(TensorDef tensor) => tensor.Type == ElementType.Int8 && !tensor.IsConstant;
@@ -86,6 +81,9 @@ internal static class GoldenRun
     private static string Sha256(ReadOnlySpan<sbyte> values) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values)));
 }
+
+/// <summary>What one golden run made: the three hashes and output 0 of both sessions, as float.</summary>
+internal sealed record GoldenResult(IReadOnlyList<GoldenHash> Hashes, float[] SharedArenaOutput, float[] KeptTensorsOutput);
 
 /// <summary>One line of the golden file: model, image, what was hashed, SHA-256 (lower-case hex).</summary>
 internal sealed record GoldenHash(string Model, string Image, string What, string Sha256)
