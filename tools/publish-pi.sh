@@ -42,4 +42,4 @@ if refusal=$(DOTNET_EnableWriteXorExecute=0 qemu-aarch64 -cpu cortex-a72 "$out/p
   exit 1
 fi
 echo "pi5 binary on cortex-a72: $(echo "$refusal" | grep -m1 -i 'instruction set' || echo "$refusal" | head -1)"
-echo "publish-pi: OK: $out/pi4 (Raspberry Pi 4) and $out/pi5 (Raspberry Pi 5)"
+echo "publish-pi: OK: $out/pi4 (Raspberry Pi 4) and $out/pi5 (Raspberry Pi 5) in ${SECONDS} s"
