@@ -43,7 +43,7 @@ public static class ClassifierApp
         {
             return Execute(options, stop.Token);
         }
-        catch (Exception e) when (e is VideoDeviceException or GpioException or EcnnFormatException or ImageFormatException or FileNotFoundException or ArgumentException or InvalidDataException)
+        catch (Exception e) when (e is CameraException or GpioException or EcnnFormatException or ImageFormatException or FileNotFoundException or ArgumentException or InvalidDataException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
@@ -92,14 +92,14 @@ public static class ClassifierApp
         if (!File.Exists("/dev/video0")) return "no camera found (/dev/video0 does not exist)";
         try
         {
-            using var probe = VideoDevice.Create(new VideoConnectionSettings(0, options.CaptureSize, ParseFormat(options.PixelFormat)));
+            using var probe = CameraDevice.Create(new CameraSettings(0, options.CaptureSize, ParseFormat(options.PixelFormat)));
             return null;
         }
-        catch (VideoDeviceException e) when (e.Error != VideoDeviceError.Busy)
+        catch (CameraException e) when (e.Error != CameraError.Busy)
         {
             return $"no usable camera ({e.Message})";
         }
-        catch (VideoDeviceException)
+        catch (CameraException)
         {
             return null;
         }
@@ -127,7 +127,7 @@ public static class ClassifierApp
     {
         Func<IFrameSource> open = options.Libcamera
             ? () => new LibcameraFrameSource(options.CaptureSize.Width, options.CaptureSize.Height)
-            : () => VideoDevice.Create(new VideoConnectionSettings(0, options.CaptureSize, ParseFormat(options.PixelFormat))
+            : () => CameraDevice.Create(new CameraSettings(0, options.CaptureSize, ParseFormat(options.PixelFormat))
             {
                 DevicePath = options.DevicePath ?? "/dev/video0",
             });
@@ -179,14 +179,14 @@ public static class ClassifierApp
         }
     }
 
-    private static VideoPixelFormat? ParseFormat(string? text)
+    private static CameraPixelFormat? ParseFormat(string? text)
     {
         if (text is null) return null;
-        foreach (var format in VideoPixelFormats.Supported)
-            if (VideoPixelFormats.Name(format).Equals(text, StringComparison.OrdinalIgnoreCase) || format.ToString().Equals(text, StringComparison.OrdinalIgnoreCase))
+        foreach (var format in CameraPixelFormats.Supported)
+            if (CameraPixelFormats.Name(format).Equals(text, StringComparison.OrdinalIgnoreCase) || format.ToString().Equals(text, StringComparison.OrdinalIgnoreCase))
                 return format;
-        if (text.Equals("I420", StringComparison.OrdinalIgnoreCase)) return VideoPixelFormat.YUV420;
-        throw new ArgumentException($"--format {text} is not one EdgeCnn supports ({string.Join(", ", VideoPixelFormats.Supported.Select(VideoPixelFormats.Name))})");
+        if (text.Equals("I420", StringComparison.OrdinalIgnoreCase)) return CameraPixelFormat.YUV420;
+        throw new ArgumentException($"--format {text} is not one EdgeCnn supports ({string.Join(", ", CameraPixelFormats.Supported.Select(CameraPixelFormats.Name))})");
     }
 
     internal static string FormatTop(ReadOnlySpan<Prediction> top)

@@ -22,7 +22,7 @@ public sealed class LatestFrameGrabberTests
             Reading = true;
             if (!_allowed.Wait(timeout)) return FrameReadResult.Timeout;
             if (FailNext is { } e) { FailNext = null; throw e; }
-            frame.Prepare(VideoPixelFormat.RGB24, 1, 1, 3, 3)[0] = (byte)_next;
+            frame.Prepare(CameraPixelFormat.RGB24, 1, 1, 3, 3)[0] = (byte)_next;
             frame.Sequence = _next++;
             Interlocked.Increment(ref Delivered);
             return FrameReadResult.Frame;
@@ -88,7 +88,7 @@ public sealed class LatestFrameGrabberTests
         ScriptedCamera? current = null;
         using var grabber = new LatestFrameGrabber(() =>
         {
-            if (Interlocked.Increment(ref opens) <= 2) throw new VideoDeviceException(VideoDeviceError.Busy, "camera /dev/video0 is busy");
+            if (Interlocked.Increment(ref opens) <= 2) throw new CameraException(CameraError.Busy, "camera /dev/video0 is busy");
             current = new ScriptedCamera();
             return current;
         }, message => { lock (log) log.Add(message); })
@@ -103,7 +103,7 @@ public sealed class LatestFrameGrabberTests
         var frame = new VideoFrame();
         Assert.True(grabber.TryTakeLatest(ref frame, TimeSpan.FromSeconds(5)));
 
-        first.FailNext = new VideoDeviceException(VideoDeviceError.Disconnected, "camera /dev/video0 stopped delivering frames");
+        first.FailNext = new CameraException(CameraError.Disconnected, "camera /dev/video0 stopped delivering frames");
         first.Release(1);
         WaitUntil(() => current != first);
         Assert.True(first.Disposed);
@@ -120,10 +120,10 @@ public sealed class LatestFrameGrabberTests
     [Fact]
     public void Unrecoverable_error_reaches_the_consumer()
     {
-        using var grabber = new LatestFrameGrabber(() => throw new VideoDeviceException(VideoDeviceError.UnsupportedFormat, "camera offers only H264"));
+        using var grabber = new LatestFrameGrabber(() => throw new CameraException(CameraError.UnsupportedFormat, "camera offers only H264"));
         grabber.Start();
         var frame = new VideoFrame();
-        var e = Assert.Throws<VideoDeviceException>(() => grabber.TryTakeLatest(ref frame, TimeSpan.FromSeconds(5)));
+        var e = Assert.Throws<CameraException>(() => grabber.TryTakeLatest(ref frame, TimeSpan.FromSeconds(5)));
         Assert.Contains("H264", e.Message);
         Assert.True(grabber.HasEnded);
     }

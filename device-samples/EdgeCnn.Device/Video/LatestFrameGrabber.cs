@@ -88,7 +88,7 @@ public sealed class LatestFrameGrabber : IDisposable
                     var result = source.ReadFrame(_capturing, StallTimeout);
                     if (result == FrameReadResult.EndOfStream) { End(null); return; }
                     if (result == FrameReadResult.Timeout)
-                        throw new VideoDeviceException(VideoDeviceError.Disconnected, $"no frame for {StallTimeout.TotalSeconds:0.#} s from {source.Description}");
+                        throw new CameraException(CameraError.Disconnected, $"no frame for {StallTimeout.TotalSeconds:0.#} s from {source.Description}");
                     backoff = InitialBackoff;
                     lock (_gate)
                     {
@@ -99,7 +99,7 @@ public sealed class LatestFrameGrabber : IDisposable
                         Monitor.PulseAll(_gate);
                     }
                 }
-                catch (VideoDeviceException e) when (e.IsTransient)
+                catch (CameraException e) when (e.IsTransient)
                 {
                     source?.Dispose();
                     source = null;
