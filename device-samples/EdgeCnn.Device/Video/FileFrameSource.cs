@@ -7,7 +7,9 @@ namespace EdgeCnn.Device.Video;
 /// Frames from files, for machines without a camera: one image (JPEG, PNG, BMP, PNM, decoded by the
 /// runtime's <see cref="ImageDecoder"/>), a folder of images
 /// (sorted by name), or a raw YUV file of back-to-back I420 frames (.yuv; the size comes from
-/// <see cref="RawFrameSize"/> or a "640x480" in the file name).
+/// <see cref="RawFrameSize"/> or a "640x480" in the file name). A file that cannot be decoded is
+/// reported with <see cref="CameraError.BadFrame"/> after the source has moved past it, so the caller
+/// may report it and read on.
 /// </summary>
 public sealed partial class FileFrameSource : IFrameSource
 {
@@ -75,6 +77,10 @@ public sealed partial class FileFrameSource : IFrameSource
             catch (ImageFormatException e)
             {
                 throw new CameraException(CameraError.BadFrame, e.Message, e);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CameraException(CameraError.BadFrame, $"{file}: cannot read: {e.Message}", e);
             }
             CopyAsRgb(image, frame);
             frame.Sequence = _sequence++;
