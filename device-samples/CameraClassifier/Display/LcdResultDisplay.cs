@@ -12,6 +12,7 @@ namespace EdgeCnn.CameraClassifier.Display;
 public sealed class LcdResultDisplay : IResultDisplay
 {
     private readonly Hd44780 _lcd;
+    private readonly I2cDevice _device;   // the PCF8574 interface does not dispose it
     private readonly int _columns, _rows;
     private readonly string[] _shown;
 
@@ -21,6 +22,7 @@ public sealed class LcdResultDisplay : IResultDisplay
         _columns = columns;
         _rows = rows;
         _shown = new string[rows];
+        _device = device;
         _lcd = new Hd44780(new Size(columns, rows), LcdInterface.CreateI2c(device, uses8Bit: false)) { BacklightOn = true };
         _lcd.Clear();
         Description = $"HD44780 LCD {columns}x{rows} via PCF8574 at I2C bus {device.ConnectionSettings.BusId} address 0x{device.ConnectionSettings.DeviceAddress:X2}";
@@ -50,5 +52,9 @@ public sealed class LcdResultDisplay : IResultDisplay
         }
     }
 
-    public void Dispose() => _lcd.Dispose();
+    public void Dispose()
+    {
+        _lcd.Dispose();
+        _device.Dispose();
+    }
 }
