@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using EdgeCnn.CameraClassifier.Display;
@@ -201,7 +202,7 @@ public static class ClassifierApp
             var latency = classifier.Classify(frame);
             count++;
             Console.WriteLine($"{Path.GetFileName(frame.Source)}: {FormatTop(classifier.Top)}  [{latency.TotalMilliseconds:0.0} ms]");
-            outputs.Show(classifier.Top[0], $"{latency.TotalMilliseconds:0.0} ms", now: true);
+            outputs.Show(classifier.Top[0], string.Create(CultureInfo.InvariantCulture, $"{latency.TotalMilliseconds:0.0} ms"), now: true);
         }
         Console.WriteLine($"classified {count} image(s)" + (skipped > 0 ? $", skipped {skipped} that could not be read" : ""));
         return count == 0 && skipped > 0 ? 1 : 0;
@@ -232,7 +233,7 @@ public static class ClassifierApp
                 count++;
                 double rate = fps.Tick();
                 Console.WriteLine($"frame {frame.Sequence}: {FormatTop(classifier.Top)}  [{latency.TotalMilliseconds:0.0} ms, {rate:0.0} fps]");
-                outputs.Show(classifier.Top[0], $"{rate:0.0} fps", now: pressed);
+                outputs.Show(classifier.Top[0], string.Create(CultureInfo.InvariantCulture, $"{rate:0.0} fps"), now: pressed);
             }
         }
         catch (CameraException e) when (e.IsTransient && !options.WaitForCamera && grabber.FramesCaptured == 0)

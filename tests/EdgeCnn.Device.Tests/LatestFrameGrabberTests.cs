@@ -81,7 +81,7 @@ public sealed class LatestFrameGrabberTests
     }
 
     [Fact]
-    public void Busy_then_unplugged_camera_is_reopened_with_backoff()
+    public void With_wait_for_camera_a_busy_then_unplugged_camera_is_reopened_with_backoff()
     {
         int opens = 0;
         var log = new List<string>();
@@ -93,6 +93,7 @@ public sealed class LatestFrameGrabberTests
             return current;
         }, message => { lock (log) log.Add(message); })
         {
+            WaitForCamera = true,
             InitialBackoff = TimeSpan.FromMilliseconds(10),
             MaxBackoff = TimeSpan.FromMilliseconds(40),
         };
@@ -117,6 +118,53 @@ public sealed class LatestFrameGrabberTests
         }
     }
 
+    [Theory]
+    [InlineData(CameraError.NotFound)]
+    [InlineData(CameraError.Busy)]
+    [InlineData(CameraError.Disconnected)]
+    public void A_camera_that_fails_before_its_first_frame_is_an_error_not_a_retry(CameraError error)
+    {
+        int opens = 0;
+        using var grabber = new LatestFrameGrabber(() =>
+        {
+            Interlocked.Increment(ref opens);
+            throw new CameraException(error, "camera /dev/video9 is not there");
+        }) { InitialBackoff = TimeSpan.FromMilliseconds(1) };
+        grabber.Start();
+        var frame = new VideoFrame();
+        var e = Assert.Throws<CameraException>(() => grabber.TryTakeLatest(ref frame, TimeSpan.FromSeconds(5)));
+        Assert.Contains("/dev/video9", e.Message);
+        Assert.Equal(1, opens);
+        Assert.Equal(0, grabber.Reconnects);
+    }
+
+    [Fact]
+    public void A_camera_that_worked_and_went_away_is_reopened_without_being_asked()
+    {
+        int opens = 0;
+        ScriptedCamera? current = null;
+        using var grabber = new LatestFrameGrabber(() =>
+        {
+            int n = Interlocked.Increment(ref opens);
+            if (n == 2) throw new CameraException(CameraError.NotFound, "no camera at /dev/video0");   // still unplugged
+            current = new ScriptedCamera();
+            return current;
+        }) { InitialBackoff = TimeSpan.FromMilliseconds(10) };
+        grabber.Start();
+        WaitUntil(() => current is not null);
+        var first = current!;
+        first.Release(1);
+        var frame = new VideoFrame();
+        Assert.True(grabber.TryTakeLatest(ref frame, TimeSpan.FromSeconds(5)));
+        first.FailNext = new CameraException(CameraError.Disconnected, "camera unplugged");
+        first.Release(1);
+        WaitUntil(() => current != first);
+        current!.Release(1);
+        Assert.True(grabber.TryTakeLatest(ref frame, TimeSpan.FromSeconds(5)));
+        Assert.Equal(3, opens);
+        Assert.Equal(2, grabber.Reconnects);
+    }
+
     [Fact]
     public void Unrecoverable_error_reaches_the_consumer()
     {
@@ -132,13 +180,14 @@ public sealed class LatestFrameGrabberTests
     public void Dispose_stops_a_capture_thread_that_waits_for_frames()
     {
         var camera = new ScriptedCamera();
-        var grabber = new LatestFrameGrabber(() => camera) { StallTimeout = TimeSpan.FromMilliseconds(200) };
+        var grabber = new LatestFrameGrabber(() => camera);
         grabber.Start();
-        // Dispose while the capture thread is inside ReadFrame, waiting for a frame that never comes.
+        // Dispose while the capture thread is inside ReadFrame, waiting for a frame that never comes:
+        // it reads in slices, so it leaves well before the 5 s stall timeout.
         WaitUntil(() => camera.Reading);
         var started = DateTime.UtcNow;
         grabber.Dispose();
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
-        Assert.True(camera.Disposed);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1), $"Dispose took {(DateTime.UtcNow - started).TotalMilliseconds:0} ms");
+        WaitUntil(() => camera.Disposed);   // on a busy machine the thread may finish just after Dispose gave up waiting
     }
 }

@@ -1,4 +1,5 @@
 using System.Device.I2c;
+using System.Globalization;
 using System.Drawing;
 using Iot.Device.CharacterLcd;
 
@@ -32,7 +33,7 @@ public sealed class LcdResultDisplay : IResultDisplay
 
     public void Show(Prediction top, string rate)
     {
-        string score = $"{top.Score:0.000}";
+        string score = top.Score.ToString("0.000", CultureInfo.InvariantCulture);
         if (_rows >= 3) Lines(top.Label, $"score {score}", rate);
         else if (_rows == 2) Lines(top.Label, $"{score} {rate}");
         else Lines($"{score} {top.Label}");

@@ -1,4 +1,5 @@
 using System.Device.I2c;
+using System.Globalization;
 using Iot.Device.Graphics;
 using Iot.Device.Ssd13xx;
 using Iot.Device.Ssd13xx.Commands;
@@ -23,6 +24,7 @@ public sealed class OledResultDisplay : IResultDisplay
     public OledResultDisplay(I2cDevice device, string chip, int height)
     {
         if (height is not (32 or 64)) throw new ArgumentException($"{chip} height {height}: use 32 or 64");
+        BitmapImage.RegisterImageFactory(new MonochromeImageFactory());   // the driver clears the screen through it at start
         _oled = new Ssd1306(device, Width, 32);
         if (height == 64)
         {
@@ -41,7 +43,7 @@ public sealed class OledResultDisplay : IResultDisplay
     {
         _image.Clear();
         _image.DrawText(_font, Fit(top.Label), 0, 0);
-        _image.DrawText(_font, Fit($"score {top.Score:0.000}"), 0, 11);
+        _image.DrawText(_font, Fit(string.Create(CultureInfo.InvariantCulture, $"score {top.Score:0.000}")), 0, 11);
         _image.DrawText(_font, Fit(rate), 0, 22);
         _oled.DrawBitmap(_image);
     }
