@@ -96,7 +96,8 @@ public static class ClassifierApp
         {
             if (options.LedLine is not null || options.ButtonLine is not null)
             {
-                gpio = new GpioIndicator(devices.OpenGpioChip(options.Chip), options.LedLine, options.LedLabel, options.ButtonLine);
+                string chip = options.Chip ?? GpioChips.FindHeaderChip()?.Path ?? "/dev/gpiochip0";
+                gpio = new GpioIndicator(devices.OpenGpioChip(chip), options.LedLine, options.LedLabel, options.ButtonLine);
                 gpio.HoldStarted += requestStop;
                 Console.WriteLine($"gpio: {gpio.Description}");
             }

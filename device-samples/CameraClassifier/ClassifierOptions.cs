@@ -22,7 +22,7 @@ public sealed class ClassifierOptions
           --when LABEL        the class that lights the LED
           --button LINE       a button on this GPIO line (to ground, pull-up): press classifies one frame,
                               double press switches to every frame and back, holding it 2 s stops the program
-          --chip PATH         GPIO chip (default /dev/gpiochip0; see docs/deploy.md for Pi 5 numbering)
+          --chip PATH         GPIO chip (default: the header chip found by its label, pinctrl-*, else /dev/gpiochip0)
           --display SPEC      show the top class, score and rate on ssd1306[:bus=1,address=0x3C,height=32],
                               ssd1309[...] (OLED) or hd44780[:bus=1,address=0x27,size=16x2] (LCD, PCF8574 backpack)
           --help              this text
@@ -40,7 +40,8 @@ public sealed class ClassifierOptions
     public int? LedLine { get; private set; }
     public string? LedLabel { get; private set; }
     public int? ButtonLine { get; private set; }
-    public string Chip { get; private set; } = "/dev/gpiochip0";
+    /// <summary>The GPIO chip given with --chip, or null to find the header chip by its label.</summary>
+    public string? Chip { get; private set; }
     public bool WaitForCamera { get; private set; }
     public DisplaySpec? Display { get; private set; }
     public bool Help { get; private set; }

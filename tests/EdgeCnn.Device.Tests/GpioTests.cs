@@ -91,4 +91,23 @@ public sealed class GpioTests
         Assert.False(driver.IsOpen(17));
         Assert.True(driver.Disposed);
     }
+
+    [Fact]
+    public void Chip_listing_skips_what_is_not_a_chip()
+    {
+        string dir = Directory.CreateTempSubdirectory("edgecnn-gpiochips-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "gpiochip3"), "not a chip");
+            File.CreateSymbolicLink(Path.Combine(dir, "gpiochip4"), "/dev/null");
+            Assert.Empty(GpioChips.List(dir));
+            Assert.Null(GpioChips.FindHeaderChip(dir));
+            Assert.Null(GpioChips.Describe("/dev/null"));
+            Assert.Empty(GpioChips.List(Path.Combine(dir, "missing")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
