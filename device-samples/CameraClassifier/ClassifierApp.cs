@@ -239,7 +239,7 @@ public static class ClassifierApp
         }
         catch (CameraException e) when (e.IsTransient && !options.WaitForCamera && grabber.FramesCaptured == 0)
         {
-            throw new CameraException(e.Error, $"{e.Message} (pass --wait-for-camera to keep trying)", e);
+            throw new CameraException(e.Error, $"{e.Message}; pass --wait-for-camera to keep trying", e);
         }
         Console.WriteLine($"stopped: classified {count} frame(s); camera delivered {grabber.FramesCaptured}, skipped {grabber.FramesDropped} stale, reconnected {grabber.Reconnects} time(s)");
         return 0;

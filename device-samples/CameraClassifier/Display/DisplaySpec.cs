@@ -53,15 +53,16 @@ public sealed record DisplaySpec(string Kind, int Bus, int Address, int Width, i
                 throw new IOException($"display: {DevicePath} does not exist: enable I2C (sudo raspi-config, Interface Options, I2C) or pass bus=N (ls /dev/i2c-*)");
             openDevice = I2cDevice.Create;
         }
-        var device = openDevice(settings);
+        I2cDevice? device = null;
         try
         {
+            device = openDevice(settings);
             return IsOled ? new OledResultDisplay(device, Kind, Height) : new LcdResultDisplay(device, Width, Height);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            device.Dispose();
-            throw new IOException($"display: no answer from {Kind} at {DevicePath} address 0x{Address:X2} ({e.Message}); check the wiring and the address (i2cdetect -y {Bus})", e);
+            device?.Dispose();
+            throw new IOException($"display: cannot reach {Kind} at {DevicePath} address 0x{Address:X2} ({e.Message}); check the wiring and the address (i2cdetect -y {Bus}) and that the user is in the 'i2c' group", e);
         }
     }
 
