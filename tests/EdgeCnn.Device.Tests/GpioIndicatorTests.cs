@@ -82,7 +82,7 @@ public sealed class GpioIndicatorTests
         using var held = new ManualResetEventSlim();
         gpio.HoldStarted += held.Set;
         driver.SetInput(Button, PinValue.Low);
-        Assert.True(held.Wait(GpioIndicator.HoldTime + TimeSpan.FromSeconds(5)), "holding the button never raised HoldStarted");
+        Assert.True(held.Wait(GpioIndicator.HoldTime + TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken), "holding the button never raised HoldStarted");
         driver.SetInput(Button, PinValue.High);
     }
 

@@ -35,7 +35,7 @@ public sealed class ShutdownTests : IDisposable
     public async Task Signal_stops_the_program_within_a_second_with_a_summary(string signal)
     {
         using var process = Process.Start(Program("--model", _model, "--device", "/dev/video61", "--wait-for-camera"))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = new System.Text.StringBuilder();
         var retrying = new ManualResetEventSlim();
         process.ErrorDataReceived += (_, e) =>
@@ -47,7 +47,7 @@ public sealed class ShutdownTests : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            Assert.True(retrying.Wait(TimeSpan.FromSeconds(60)), $"the program never reported the missing camera: {stderr}");
+            Assert.True(retrying.Wait(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken), $"the program never reported the missing camera: {stderr}");
             var signalled = Stopwatch.StartNew();
             Assert.Equal(0, Tools.Run("kill", [$"-{signal}", process.Id.ToString()]).ExitCode);
             Assert.True(process.WaitForExit(20_000), "the program did not stop after the signal");
@@ -71,8 +71,8 @@ public sealed class ShutdownTests : IDisposable
         var info = Program("--model", _model, "--libcamera");
         info.Environment["PATH"] = _dir;   // a folder with no rpicam-vid in it
         using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         Assert.True(process.WaitForExit(60_000), "the program kept waiting for a camera program that is not installed");
         process.WaitForExit();
         Assert.Equal(2, process.ExitCode);
