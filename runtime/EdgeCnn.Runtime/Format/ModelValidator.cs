@@ -6,7 +6,8 @@ namespace EdgeCnn.Format;
 
 /// <summary>
 /// Checks a whole model against the rules of docs/format.md: tensors, graph structure, per-operator
-/// types and shapes, metadata. A model that passes can be executed without any out-of-bounds access.
+/// types and shapes, the arithmetic a session derives from the scales (ModelValidator.Arithmetic.cs),
+/// metadata. A model that passes creates a session and runs without any out-of-bounds access.
 /// The reader runs it on every file it parses; the writer runs it before writing (and turns the
 /// exception into an ArgumentException), so both sides agree on what a valid model is.
 /// </summary>
@@ -40,6 +41,7 @@ public sealed partial class ModelValidator
         for (int i = 0; i < model.Tensors.Count; i++) ValidateTensor(i);
         var available = ValidateGraphInputs();
         for (int i = 0; i < model.Operators.Count; i++) ValidateOperator(i, available);
+        for (int i = 0; i < model.Operators.Count; i++) ValidateArithmetic(i);
         ValidateGraphOutputs();
         ValidateMetadata();
     }
