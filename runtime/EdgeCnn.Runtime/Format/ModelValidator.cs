@@ -188,6 +188,12 @@ public sealed partial class ModelValidator
             }
             if (!Enum.IsDefined(p.ChannelOrder)) throw Fail(f + ".channelOrder", (int)p.ChannelOrder, "the channel order is rgb or bgr");
             if (!(p.CropFraction > 0f && p.CropFraction <= 1f)) throw Fail(f + ".cropFraction", p.CropFraction, "the crop fraction lies in (0, 1]");
+            // Preprocessing turns an image into graph input 0, so that input is one NHWC image of this size.
+            var input = model.Tensors[model.Inputs[0]].Shape;
+            if (input.Length != 4 || input[0] != 1)
+                throw Fail(f, Shape(input), "preprocessing needs graph input 0 to be one NHWC image [1, H, W, C]");
+            if (p.Width != input[2] || p.Height != input[1] || p.Channels != input[3])
+                throw Fail(f, $"{p.Width}x{p.Height}x{p.Channels}", $"graph input 0 {Shape(input)} takes {input[2]}x{input[1]}x{input[3]} images");
         }
 
         if (m.Labels is null) throw Fail("metadata.labels", "null", "the label list is missing (use an empty one)");
