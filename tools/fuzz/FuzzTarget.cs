@@ -24,6 +24,12 @@ public abstract class FuzzTarget
     /// </summary>
     public static long DefaultAllocationLimit(string target) => target == "onnx" ? 768L << 20 : 64L << 20;
 
+    /// <summary>
+    /// The watchdog's limit for one input: 5 s, and 30 s for ONNX, whose mutants may declare a valid
+    /// input of up to 3 x 2048 x 2048 that the float executor calibrates in seconds on a busy machine.
+    /// </summary>
+    public static TimeSpan DefaultTimeout(string target) => TimeSpan.FromSeconds(target == "onnx" ? 30 : 5);
+
     /// <summary>True for the exceptions the loader documents for bad input.</summary>
     public abstract bool IsDocumented(Exception e);
 

@@ -47,7 +47,7 @@ foreach (var name in targets)
         Start = Number("--start", 0),
         Seed = (int)Number("--seed", 1),
         BatchSize = (int)Number("--batch", 500),
-        InputTimeout = TimeSpan.FromMilliseconds(Number("--timeout-ms", 5000)),
+        InputTimeout = args_.ContainsKey("--timeout-ms") ? TimeSpan.FromMilliseconds(Number("--timeout-ms", 5000)) : FuzzTarget.DefaultTimeout(name),
         MaxAllocatedBytes = AllocationLimit(name),
         FailureDirectory = Get("--failures", Path.Combine(Path.GetTempPath(), "edgecnn-fuzz-failures")),
         IncludeLarge = large,
