@@ -23,6 +23,11 @@ public static class ClassifyCommand
             string fmt = parse.GetValue(format)!;
             int threadCount = OptionValues.Threads(parse.GetValue(threads));
             using var runner = new ImageRunner(parse.GetValue(model)!, threadCount);
+            // Top-k is defined over one vector of class scores; a segmentation map or a feature tensor is not one.
+            var outputShape = runner.Session.GetOutputShape(0);
+            if (outputShape.Length == 0 || outputShape[..^1].Any(d => d != 1))
+                throw new UserInputException(
+                    $"{parse.GetValue(model)}: output 0 has shape [{string.Join(",", outputShape)}], not one vector of class scores: classify takes classification models (embed prints any output)");
             var files = ImageRunner.ExpandImages(parse.GetValue(images)!);
             var results = new List<(string File, IReadOnlyList<Prediction> Top)>();
             int failures = 0;
