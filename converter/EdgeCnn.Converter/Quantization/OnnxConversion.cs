@@ -53,6 +53,8 @@ public static class OnnxConversion
     {
         if (graph.Inputs.Count != 1)
             throw new ConversionException($"{sourceName}: the model has {graph.Inputs.Count} inputs; only single-image-input models are supported");
+        if (graph.Outputs.Count == 0)
+            throw new ConversionException($"{sourceName}: the graph '{graph.Name}' declares no outputs; a model needs at least one");
         string inputName = graph.Inputs[0];
         var nchw = StaticInputShape(graph.GetValue(inputName), options);
         var passes = StandardPasses.Run(graph, new Dictionary<string, int[]> { [inputName] = nchw });
@@ -94,6 +96,8 @@ public static class OnnxConversion
                 ["calibration"] = $"{options.Method.Method.Name()} on {count} images of {source.Name}",
             },
         });
+
+        RunnableModelCheck.Require(lowering.Model, sourceName);
 
         QuantizationReport? report = null;
         int reportCount = Math.Min(options.ReportCount, count);
