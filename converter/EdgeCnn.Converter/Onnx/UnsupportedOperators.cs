@@ -21,8 +21,8 @@ internal sealed class UnsupportedOperators
         _ops.Add((opType, nodeName, why));
     }
 
-    /// <summary>"model.onnx: 3 unsupported operators: 'Erf' (first in node 'x', 18 nodes), ...; supported: ..."</summary>
-    public string Message(string source, string supported)
+    /// <summary>"model.onnx: 3 unsupported operators: 'Erf' (first in node 'x', 18 nodes), ...; supported operators: ..."</summary>
+    public string Message(string source, string supported, string singular = "unsupported operator", string plural = "unsupported operators")
     {
         var items = _ops.Select(o =>
         {
@@ -30,7 +30,6 @@ internal sealed class UnsupportedOperators
             string count = n == 1 ? "1 node" : $"{n} nodes";
             return $"'{o.Op}' (first in node '{o.FirstNode}', {count}{(o.Why is null ? "" : "; " + o.Why)})";
         });
-        string noun = _ops.Count == 1 ? "unsupported operator" : "unsupported operators";
-        return $"{source}: {_ops.Count} {noun}: {string.Join(", ", items)}; supported operators: {supported}";
+        return $"{source}: {_ops.Count} {(_ops.Count == 1 ? singular : plural)}: {string.Join(", ", items)}; supported operators: {supported}";
     }
 }
