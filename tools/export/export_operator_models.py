@@ -7,6 +7,7 @@ OUT_DIR defaults to tests/EdgeCnn.Converter.Tests/Data/onnx/operators. Each mode
   - hardswish_fc:   MobileNetV3's classifier: Gemm -> Hardswish on [N, C], plus Add / Mul on [N, C]
   - channel_split:  ShuffleNetV2 units: chunk (Slice) on channels, torch.split (Split), channel shuffle
   - convnext_block: ConvNeXt stem / block / downsample: permuted LayerNorm, Linear, GELU (erf), layer scale
+  - convnext_block_opset17: the same at opset 17, where LayerNorm is the ONNX LayerNormalization operator
   - l2_normalize:   F.normalize over the channels of a feature map and of the embedding (ReduceL2 + Div)
   - softmax_reshape: Softmax over classes followed by a Reshape of the probabilities
 """
@@ -122,11 +123,12 @@ class SoftmaxReshape(nn.Module):
 
 
 MODELS = {
-    "hardswish_fc": HardswishFc,
-    "channel_split": ChannelSplit,
-    "convnext_block": ConvNextSmall,
-    "l2_normalize": L2Normalize,
-    "softmax_reshape": SoftmaxReshape,
+    "hardswish_fc": (HardswishFc, 13),
+    "channel_split": (ChannelSplit, 13),
+    "convnext_block": (ConvNextSmall, 13),
+    "convnext_block_opset17": (ConvNextSmall, 17),
+    "l2_normalize": (L2Normalize, 13),
+    "softmax_reshape": (SoftmaxReshape, 13),
 }
 
 
@@ -135,11 +137,11 @@ def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "tests", "EdgeCnn.Converter.Tests", "Data", "onnx", "operators")
     os.makedirs(out_dir, exist_ok=True)
     torch.set_num_threads(1)
-    for name, build in MODELS.items():
+    for name, (build, opset) in MODELS.items():
         torch.manual_seed(0)
         model = build().eval()
         path = os.path.join(out_dir, f"{name}.onnx")
-        torch.onnx.export(model, torch.randn(1, 3, 32, 32), path, opset_version=13,
+        torch.onnx.export(model, torch.randn(1, 3, 32, 32), path, opset_version=opset,
                           input_names=["input"], output_names=["output"], do_constant_folding=True)
         print(f"wrote {path}")
 

@@ -69,6 +69,20 @@ public class OperatorModelTests
     }
 
     [Fact]
+    public void ConvNeXt_block_with_the_onnx_layer_normalization_operator_runs_in_int8()
+    {
+        var original = PyTorchOperatorModels.Import("convnext_block_opset17");
+        Assert.Equal(5, PassAssert.Count(original, "LayerNormalization"));
+        var graph = Passed("convnext_block_opset17");
+        Assert.Equal(0, PassAssert.Count(graph, "Transpose"));
+        Assert.Equal(5, PassAssert.Count(graph, "ChannelLayerNorm"));
+
+        var r = PyTorchOperatorModels.FloatVsInt8("convnext_block_opset17");
+        Assert.True(r.SqnrDb > 25, $"SQNR {r.SqnrDb:F1} dB");
+        Assert.Equal(5, Ops(r.Model).Count(t => t == OpType.LayerNorm));
+    }
+
+    [Fact]
     public void F_normalize_on_feature_maps_and_embeddings_is_l2_norm()
     {
         var graph = Passed("l2_normalize");
