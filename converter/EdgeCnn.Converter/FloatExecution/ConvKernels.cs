@@ -2,7 +2,7 @@ using EdgeCnn.Converter.Graph;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
-/// <summary>Conv and ConvTranspose (grouped, strided, dilated, padded), direct loops in float.</summary>
+/// <summary>Conv (packed GEMM, or direct loops for depthwise) and ConvTranspose (grouped, strided, dilated, padded) in float.</summary>
 internal static class ConvKernels
 {
     public static Tensor Conv(OpContext ctx)
@@ -25,6 +25,18 @@ internal static class ConvKernels
         int oh = g.OutH, ow = g.OutW, plane = oh * ow;
         var y = new float[ShapeMath.Product([n, m, oh, ow])];
         int mPerGroup = m / group;
+        if (mPerGroup > 1)
+        {
+            // Dense and grouped convolutions: a packed FMA GEMM per group (almost all of a CNN's work).
+            int k = cPerGroup * kh * kw, groupPlane = cPerGroup * h * wIn;
+            for (int b = 0; b < n; b++)
+            for (int grp = 0; grp < group; grp++)
+                ConvGemm.Run(xs.AsSpan((b * group + grp) * groupPlane, groupPlane), cPerGroup, h, wIn,
+                    ws.AsSpan(grp * mPerGroup * k, mPerGroup * k), bias is null ? default : bias.AsSpan(grp * mPerGroup, mPerGroup),
+                    mPerGroup, g, y.AsSpan((b * m + grp * mPerGroup) * plane, mPerGroup * plane));
+            return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
+        }
+        // Depthwise (one output per group): direct row loops, as fast as a GEMM with one row would be.
         for (int b = 0; b < n; b++)
         for (int oc = 0; oc < m; oc++)
         {
