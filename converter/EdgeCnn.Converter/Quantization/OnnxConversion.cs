@@ -99,12 +99,8 @@ public static class OnnxConversion
         int reportCount = Math.Min(options.ReportCount, count);
         if (reportCount > 0)
             report = QuantizationReport.Build(graph, lowering, reportCount,
-                i =>
-                {
-                    progress?.Invoke("report", i + 1, reportCount);
-                    return inputs.Nchw(source.LoadImage(i));
-                },
-                i => inputs.Nhwc(source.LoadImage(i)));
+                i => inputs.Nchw(source.LoadImage(i)), i => inputs.Nhwc(source.LoadImage(i)),
+                options.Method.Threads, done => progress?.Invoke("report", done, reportCount));
         return new OnnxConversionResult { Model = lowering.Model, Graph = graph, Passes = passes, Calibration = calibration, Report = report };
     }
 
