@@ -116,6 +116,22 @@ public sealed class QuantizationReport
         return new SampleComparison(signal, noise, agreeing, pixels);
     }
 
+    /// <summary>
+    /// Throws a <see cref="ConversionException"/> when the model output's SQNR is below
+    /// <paramref name="minimumDb"/>, naming the first layer whose output fell below it (where the int8
+    /// model stopped following the float one).
+    /// </summary>
+    public void RequireUsableOutput(double minimumDb)
+    {
+        if (!(OutputSqnrDb < minimumDb)) return; // NaN: an all-zero float output has no signal to compare
+        var first = Layers.FirstOrDefault(l => l.SqnrDb < minimumDb) ?? Layers[^1];
+        throw new ConversionException(
+            $"the int8 model does not follow the float model: output SQNR {OutputSqnrDb:F1} dB on {Samples} calibration images " +
+            $"(at least {minimumDb:F0} dB is needed; top-1 agreement {100 * Top1Agreement:F1}%). " +
+            $"The first layer below {minimumDb:F0} dB is {first.Name} ({first.Op}, {first.SqnrDb:F1} dB); " +
+            "check its input ranges and weights, or calibrate on images like the ones the model will see");
+    }
+
     /// <summary>10 log10(signal / noise); +inf for an exact match.</summary>
     public static double Sqnr(double signal, double noise) =>
         noise == 0 ? double.PositiveInfinity : 10.0 * Math.Log10(signal / noise);
