@@ -94,7 +94,25 @@ public static class EvalCommand
     private static Func<int, float[]> EcnnScorer(string path, ILabeledImageSource data)
     {
         var runner = new ImageRunner(path);
+        RequireOnePixel(path, runner.Session.GetOutputShape(0), channelsLast: true);
         return i => runner.Run(data.LoadImage(i)).ToArray();
+    }
+
+    /// <summary>
+    /// Accuracy against one label per image needs one score vector per image. Both scorers give scores
+    /// in the int8 session's layout (channels last), but a feature map (per-pixel scores, e.g.
+    /// segmentation) has no single class to compare with an image label: refuse it clearly.
+    /// </summary>
+    private static void RequireOnePixel(string path, int[]? shape, bool channelsLast)
+    {
+        if (shape is null || shape.Length < 3) return;
+        long pixels = 1;
+        var spatial = channelsLast ? shape[1..^1] : shape[2..];
+        foreach (var d in spatial) pixels *= Math.Max(d, 1);
+        if (pixels > 1)
+            throw new UserInputException(
+                $"{path}: the output of shape {string.Join("x", shape)} holds scores per pixel ({pixels} pixels); eval measures one class per image. " +
+                "For float-vs-int8 agreement per pixel see the report of 'edgecnn convert'");
     }
 
     /// <summary>The float graph of an ONNX model or a float TFLite model (both run in the float executor).</summary>
@@ -123,6 +141,8 @@ public static class EvalCommand
         var inputs = new ModelInputBuilder(preprocessing, [nchw[0], nchw[2], nchw[3], nchw[1]]);
         var executor = new FloatExecutor(graph);
         string input = graph.Inputs[0], output = graph.Outputs[0];
-        return i => executor.Run(new Dictionary<string, Tensor> { [input] = inputs.Nchw(data.LoadImage(i)) })[output].AsFloats();
+        RequireOnePixel(path, graph.GetValue(output).Shape, channelsLast: false);
+        // The same layout as an .ecnn model's scores (NCHW feature maps would come out channel-major).
+        return i => OutputAgreement.InSessionLayout(executor.Run(new Dictionary<string, Tensor> { [input] = inputs.Nchw(data.LoadImage(i)) })[output]);
     }
 }
