@@ -23,6 +23,8 @@ internal static class ConvGemm
         int panels = (n + cols - 1) / cols, rowBlocks = (m + rows - 1) / rows;
         float[] b = ArrayPool<float>.Shared.Rent(panels * k * cols);
         float[] a = ArrayPool<float>.Shared.Rent(rowBlocks * k * rows);
+        var paddedBias = new float[rowBlocks * rows];
+        bias.CopyTo(paddedBias);
         var tile = new float[rows * cols];
         try
         {
@@ -35,9 +37,15 @@ internal static class ConvGemm
                 for (int block = 0; block < rowBlocks; block++)
                 {
                     int r0 = block * rows, height = Math.Min(rows, m - r0);
-                    for (int r = 0; r < rows; r++)
-                        tile.AsSpan(r * cols, cols).Fill(r < height && !bias.IsEmpty ? bias[r0 + r] : 0f);
-                    FloatGemmKernel.Accumulate(k, a.AsSpan(block * k * rows, k * rows), bPanel, tile);
+                    var aPanel = a.AsSpan(block * k * rows, k * rows);
+                    var blockBias = paddedBias.AsSpan(r0, rows);
+                    if (height == rows && width == cols)
+                    {
+                        FloatGemmKernel.Compute(k, aPanel, bPanel, blockBias, y.Slice(r0 * n + j0), n);
+                        continue;
+                    }
+                    // An edge tile goes through a whole-tile buffer and only its valid part is copied.
+                    FloatGemmKernel.Compute(k, aPanel, bPanel, blockBias, tile, cols);
                     for (int r = 0; r < height; r++)
                         tile.AsSpan(r * cols, width).CopyTo(y.Slice((r0 + r) * n + j0, width));
                 }
@@ -72,6 +80,21 @@ internal static class ConvGemm
                 var row = x.Slice((c * h + iy) * w, w);
                 int j = oy * ow + oxFirst, panel = j / cols, col = j - panel * cols;
                 int at = panel * panelSize + p * cols + col;
+                if (g.StrideW == 1)
+                {
+                    // Contiguous input: copy runs up to each panel's edge.
+                    for (int src = oxFirst + shift, left = oxEnd - oxFirst; left > 0;)
+                    {
+                        int run = Math.Min(left, cols - col);
+                        row.Slice(src, run).CopyTo(packed.Slice(at, run));
+                        src += run;
+                        left -= run;
+                        col += run;
+                        at += run;
+                        if (col == cols) { col = 0; at += panelSize - cols; }
+                    }
+                    continue;
+                }
                 for (int ox = oxFirst; ox < oxEnd; ox++)
                 {
                     packed[at] = row[ox * g.StrideW + shift];

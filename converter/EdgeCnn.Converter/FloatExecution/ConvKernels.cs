@@ -36,7 +36,10 @@ internal static class ConvKernels
                     mPerGroup, g, y.AsSpan((b * m + grp * mPerGroup) * plane, mPerGroup * plane));
             return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
         }
-        // Depthwise (one output per group): direct row loops, as fast as a GEMM with one row would be.
+        // Depthwise (one output per group): direct row loops, vectorized along the output row. Strided
+        // rows read the input split into column phases, where each tap's columns are contiguous.
+        int phaseWidth = (wIn + g.StrideW - 1) / g.StrideW;
+        float[]? phases = g.StrideW > 1 ? new float[g.StrideW * h * phaseWidth] : null;
         for (int b = 0; b < n; b++)
         for (int oc = 0; oc < m; oc++)
         {
@@ -47,6 +50,7 @@ internal static class ConvKernels
             for (int ic = 0; ic < cPerGroup; ic++)
             {
                 int inBase = (b * c + grp * cPerGroup + ic) * h * wIn;
+                if (phases is not null) SplitColumnPhases(xs.AsSpan(inBase, h * wIn), h, wIn, g.StrideW, phases);
                 for (int ky = 0; ky < kh; ky++)
                 for (int kx = 0; kx < kw; kx++)
                 {
@@ -62,15 +66,36 @@ internal static class ConvKernels
                         if ((uint)iy >= (uint)h) continue;
                         int rowIn = inBase + iy * wIn + shift;
                         int rowOut = outBase + oy * ow;
-                        if (g.StrideW == 1)
-                            VectorMath.MultiplyAdd(y.AsSpan(rowOut + oxFirst, oxEnd - oxFirst), xs.AsSpan(rowIn + oxFirst, oxEnd - oxFirst), wv);
-                        else
-                            for (int ox = oxFirst; ox < oxEnd; ox++) y[rowOut + ox] += wv * xs[rowIn + ox * g.StrideW];
+                        var outRow = y.AsSpan(rowOut + oxFirst, oxEnd - oxFirst);
+                        if (phases is null)
+                        {
+                            VectorMath.MultiplyAdd(outRow, xs.AsSpan(rowIn + oxFirst, oxEnd - oxFirst), wv);
+                            continue;
+                        }
+                        // Input columns ox * stride + shift all lie in one phase plane, contiguous there.
+                        int phase = ((shift % g.StrideW) + g.StrideW) % g.StrideW;
+                        int start = ((phase * h + iy) * phaseWidth) + oxFirst + (shift - phase) / g.StrideW;
+                        VectorMath.MultiplyAdd(outRow, phases.AsSpan(start, oxEnd - oxFirst), wv);
                     }
                 }
             }
         }
         return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
+    }
+
+    /// <summary>phases[(p * h + y) * ceil(w / stride) + j] = plane[y * w + j * stride + p]: column phase p of every row.</summary>
+    private static void SplitColumnPhases(ReadOnlySpan<float> plane, int h, int w, int stride, Span<float> phases)
+    {
+        int phaseWidth = (w + stride - 1) / stride;
+        for (int y = 0; y < h; y++)
+        {
+            var row = plane.Slice(y * w, w);
+            for (int x = 0; x < w; x++)
+            {
+                int p = x % stride;
+                phases[(p * h + y) * phaseWidth + x / stride] = row[x];
+            }
+        }
     }
 
     /// <summary>

@@ -17,25 +17,32 @@ internal static class FloatGemmKernel
     /// <summary>Columns per tile: two vectors of the widest accelerated width.</summary>
     public static int Columns => Vector512.IsHardwareAccelerated ? 32 : 16;
 
-    /// <summary>tile[r * Columns + j] += sum over p of a[p * Rows + r] * b[p * Columns + j].</summary>
-    public static void Accumulate(int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> tile)
+    /// <summary>
+    /// c[r * ldc + j] = bias[r] + sum over p of a[p * Rows + r] * b[p * Columns + j], for r below
+    /// <see cref="Rows"/> and j below <see cref="Columns"/>: a whole tile written straight into the output.
+    /// </summary>
+    public static void Compute(int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int ldc)
     {
-        if (a.Length < k * Rows || b.Length < k * Columns || tile.Length < Rows * Columns)
-            throw new ArgumentException("panel or tile too short for the microkernel");
-        if (Columns == 32) Accumulate512(k, ref Unsafe.AsRef(in a[0]), ref Unsafe.AsRef(in b[0]), ref tile[0]);
-        else Accumulate256(k, ref Unsafe.AsRef(in a[0]), ref Unsafe.AsRef(in b[0]), ref tile[0]);
+        int cols = Columns;
+        if (a.Length < k * Rows || b.Length < k * cols || bias.Length < Rows || ldc < cols || c.Length < (Rows - 1) * ldc + cols)
+            throw new ArgumentException("panel, bias or output too short for the microkernel");
+        ref float a0 = ref Unsafe.AsRef(in a[0]);
+        ref float b0 = ref Unsafe.AsRef(in b[0]);
+        ref float bias0 = ref Unsafe.AsRef(in bias[0]);
+        if (cols == 32) Compute512(k, ref a0, ref b0, ref bias0, ref c[0], ldc);
+        else Compute256(k, ref a0, ref b0, ref bias0, ref c[0], ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Accumulate512(int k, ref float a, ref float b, ref float c)
+    internal static void Compute512(int k, ref float a, ref float b, ref float bias, ref float c, nint ldc)
     {
         const int n = 32, w = 16;
-        var c00 = Vector512.LoadUnsafe(ref c, 0 * n); var c01 = Vector512.LoadUnsafe(ref c, 0 * n + w);
-        var c10 = Vector512.LoadUnsafe(ref c, 1 * n); var c11 = Vector512.LoadUnsafe(ref c, 1 * n + w);
-        var c20 = Vector512.LoadUnsafe(ref c, 2 * n); var c21 = Vector512.LoadUnsafe(ref c, 2 * n + w);
-        var c30 = Vector512.LoadUnsafe(ref c, 3 * n); var c31 = Vector512.LoadUnsafe(ref c, 3 * n + w);
-        var c40 = Vector512.LoadUnsafe(ref c, 4 * n); var c41 = Vector512.LoadUnsafe(ref c, 4 * n + w);
-        var c50 = Vector512.LoadUnsafe(ref c, 5 * n); var c51 = Vector512.LoadUnsafe(ref c, 5 * n + w);
+        var c00 = Vector512.Create(Unsafe.Add(ref bias, 0)); var c01 = c00;
+        var c10 = Vector512.Create(Unsafe.Add(ref bias, 1)); var c11 = c10;
+        var c20 = Vector512.Create(Unsafe.Add(ref bias, 2)); var c21 = c20;
+        var c30 = Vector512.Create(Unsafe.Add(ref bias, 3)); var c31 = c30;
+        var c40 = Vector512.Create(Unsafe.Add(ref bias, 4)); var c41 = c40;
+        var c50 = Vector512.Create(Unsafe.Add(ref bias, 5)); var c51 = c50;
         for (int p = 0; p < k; p++)
         {
             var b0 = Vector512.LoadUnsafe(ref b);
@@ -55,24 +62,24 @@ internal static class FloatGemmKernel
             a = ref Unsafe.Add(ref a, Rows);
             b = ref Unsafe.Add(ref b, n);
         }
-        c00.StoreUnsafe(ref c, 0 * n); c01.StoreUnsafe(ref c, 0 * n + w);
-        c10.StoreUnsafe(ref c, 1 * n); c11.StoreUnsafe(ref c, 1 * n + w);
-        c20.StoreUnsafe(ref c, 2 * n); c21.StoreUnsafe(ref c, 2 * n + w);
-        c30.StoreUnsafe(ref c, 3 * n); c31.StoreUnsafe(ref c, 3 * n + w);
-        c40.StoreUnsafe(ref c, 4 * n); c41.StoreUnsafe(ref c, 4 * n + w);
-        c50.StoreUnsafe(ref c, 5 * n); c51.StoreUnsafe(ref c, 5 * n + w);
+        c00.StoreUnsafe(ref c, (nuint)(0 * ldc)); c01.StoreUnsafe(ref c, (nuint)(0 * ldc + w));
+        c10.StoreUnsafe(ref c, (nuint)(1 * ldc)); c11.StoreUnsafe(ref c, (nuint)(1 * ldc + w));
+        c20.StoreUnsafe(ref c, (nuint)(2 * ldc)); c21.StoreUnsafe(ref c, (nuint)(2 * ldc + w));
+        c30.StoreUnsafe(ref c, (nuint)(3 * ldc)); c31.StoreUnsafe(ref c, (nuint)(3 * ldc + w));
+        c40.StoreUnsafe(ref c, (nuint)(4 * ldc)); c41.StoreUnsafe(ref c, (nuint)(4 * ldc + w));
+        c50.StoreUnsafe(ref c, (nuint)(5 * ldc)); c51.StoreUnsafe(ref c, (nuint)(5 * ldc + w));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Accumulate256(int k, ref float a, ref float b, ref float c)
+    internal static void Compute256(int k, ref float a, ref float b, ref float bias, ref float c, nint ldc)
     {
         const int n = 16, w = 8;
-        var c00 = Vector256.LoadUnsafe(ref c, 0 * n); var c01 = Vector256.LoadUnsafe(ref c, 0 * n + w);
-        var c10 = Vector256.LoadUnsafe(ref c, 1 * n); var c11 = Vector256.LoadUnsafe(ref c, 1 * n + w);
-        var c20 = Vector256.LoadUnsafe(ref c, 2 * n); var c21 = Vector256.LoadUnsafe(ref c, 2 * n + w);
-        var c30 = Vector256.LoadUnsafe(ref c, 3 * n); var c31 = Vector256.LoadUnsafe(ref c, 3 * n + w);
-        var c40 = Vector256.LoadUnsafe(ref c, 4 * n); var c41 = Vector256.LoadUnsafe(ref c, 4 * n + w);
-        var c50 = Vector256.LoadUnsafe(ref c, 5 * n); var c51 = Vector256.LoadUnsafe(ref c, 5 * n + w);
+        var c00 = Vector256.Create(Unsafe.Add(ref bias, 0)); var c01 = c00;
+        var c10 = Vector256.Create(Unsafe.Add(ref bias, 1)); var c11 = c10;
+        var c20 = Vector256.Create(Unsafe.Add(ref bias, 2)); var c21 = c20;
+        var c30 = Vector256.Create(Unsafe.Add(ref bias, 3)); var c31 = c30;
+        var c40 = Vector256.Create(Unsafe.Add(ref bias, 4)); var c41 = c40;
+        var c50 = Vector256.Create(Unsafe.Add(ref bias, 5)); var c51 = c50;
         for (int p = 0; p < k; p++)
         {
             var b0 = Vector256.LoadUnsafe(ref b);
@@ -92,11 +99,11 @@ internal static class FloatGemmKernel
             a = ref Unsafe.Add(ref a, Rows);
             b = ref Unsafe.Add(ref b, n);
         }
-        c00.StoreUnsafe(ref c, 0 * n); c01.StoreUnsafe(ref c, 0 * n + w);
-        c10.StoreUnsafe(ref c, 1 * n); c11.StoreUnsafe(ref c, 1 * n + w);
-        c20.StoreUnsafe(ref c, 2 * n); c21.StoreUnsafe(ref c, 2 * n + w);
-        c30.StoreUnsafe(ref c, 3 * n); c31.StoreUnsafe(ref c, 3 * n + w);
-        c40.StoreUnsafe(ref c, 4 * n); c41.StoreUnsafe(ref c, 4 * n + w);
-        c50.StoreUnsafe(ref c, 5 * n); c51.StoreUnsafe(ref c, 5 * n + w);
+        c00.StoreUnsafe(ref c, (nuint)(0 * ldc)); c01.StoreUnsafe(ref c, (nuint)(0 * ldc + w));
+        c10.StoreUnsafe(ref c, (nuint)(1 * ldc)); c11.StoreUnsafe(ref c, (nuint)(1 * ldc + w));
+        c20.StoreUnsafe(ref c, (nuint)(2 * ldc)); c21.StoreUnsafe(ref c, (nuint)(2 * ldc + w));
+        c30.StoreUnsafe(ref c, (nuint)(3 * ldc)); c31.StoreUnsafe(ref c, (nuint)(3 * ldc + w));
+        c40.StoreUnsafe(ref c, (nuint)(4 * ldc)); c41.StoreUnsafe(ref c, (nuint)(4 * ldc + w));
+        c50.StoreUnsafe(ref c, (nuint)(5 * ldc)); c51.StoreUnsafe(ref c, (nuint)(5 * ldc + w));
     }
 }

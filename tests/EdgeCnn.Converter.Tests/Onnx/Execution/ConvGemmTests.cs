@@ -19,6 +19,8 @@ public sealed class ConvGemmTests
         { 4, 6, 12, 10, 3, 1, 2, 2, 2 },
         { 2, 19, 17, 17, 5, 3, 1, 2, 1 },
         { 33, 12, 6, 7, 3, 1, 1, 0, 2 },
+        { 4, 12, 8, 8, 1, 1, 1, 0, 0 }, // whole tiles only (64 pixels, 12 outputs)
+        { 8, 6, 4, 8, 3, 1, 1, 1, 1 },
     };
 
     [Theory]
@@ -61,25 +63,24 @@ public sealed class ConvGemmTests
     [InlineData(300)]
     public void Vector512_and_Vector256_tiles_are_bit_identical(int k)
     {
+        const int rows = FloatGemmKernel.Rows;
         var rnd = new Random(k);
-        var a = Random(rnd, k * FloatGemmKernel.Rows);
+        var a = Random(rnd, k * rows);
         var b = Random(rnd, k * 32);
-        var wide = Random(rnd, FloatGemmKernel.Rows * 32);
+        var bias = Random(rnd, rows);
+        var wide = new float[rows * 40]; // row stride 40: the kernel writes rows of an output, not a packed tile
+        FloatGemmKernel.Compute512(k, ref a[0], ref b[0], ref bias[0], ref wide[0], 40);
         // The same 6 x 32 tile as two 6 x 16 tiles: columns 0-15 and 16-31.
-        var narrow = new float[2][];
-        var halves = new float[2][];
         for (int half = 0; half < 2; half++)
         {
-            halves[half] = new float[k * 16];
-            for (int p = 0; p < k; p++) Array.Copy(b, p * 32 + half * 16, halves[half], p * 16, 16);
-            narrow[half] = new float[FloatGemmKernel.Rows * 16];
-            for (int r = 0; r < FloatGemmKernel.Rows; r++) Array.Copy(wide, r * 32 + half * 16, narrow[half], r * 16, 16);
-            FloatGemmKernel.Accumulate256(k, ref a[0], ref halves[half][0], ref narrow[half][0]);
+            var panel = new float[k * 16];
+            for (int p = 0; p < k; p++) Array.Copy(b, p * 32 + half * 16, panel, p * 16, 16);
+            var narrow = new float[rows * 16];
+            FloatGemmKernel.Compute256(k, ref a[0], ref panel[0], ref bias[0], ref narrow[0], 16);
+            for (int r = 0; r < rows; r++)
+            for (int j = 0; j < 16; j++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(wide[r * 40 + half * 16 + j]), BitConverter.SingleToInt32Bits(narrow[r * 16 + j]));
         }
-        FloatGemmKernel.Accumulate512(k, ref a[0], ref b[0], ref wide[0]);
-        for (int r = 0; r < FloatGemmKernel.Rows; r++)
-        for (int j = 0; j < 32; j++)
-            Assert.Equal(BitConverter.SingleToInt32Bits(wide[r * 32 + j]), BitConverter.SingleToInt32Bits(narrow[j / 16][r * 16 + j % 16]));
     }
 
     private static float[] Random(Random rnd, int n)
