@@ -2,7 +2,7 @@ using EdgeCnn.Converter.Graph;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
-/// <summary>Conv (packed GEMM, or direct loops for depthwise) and ConvTranspose (grouped, strided, dilated, padded) in float.</summary>
+/// <summary>Conv (packed GEMM, or per-channel vector loops for depthwise) and ConvTranspose (grouped, strided, dilated, padded) in float.</summary>
 internal static class ConvKernels
 {
     public static Tensor Conv(OpContext ctx)
@@ -25,7 +25,7 @@ internal static class ConvKernels
         int oh = g.OutH, ow = g.OutW, plane = oh * ow;
         var y = new float[ShapeMath.Product([n, m, oh, ow])];
         int mPerGroup = m / group;
-        if (mPerGroup > 1)
+        if (cPerGroup > 1 || mPerGroup > 1)
         {
             // Dense and grouped convolutions: a packed FMA GEMM per group (almost all of a CNN's work).
             int k = cPerGroup * kh * kw, groupPlane = cPerGroup * h * wIn;
@@ -36,66 +36,13 @@ internal static class ConvKernels
                     mPerGroup, g, y.AsSpan((b * m + grp * mPerGroup) * plane, mPerGroup * plane));
             return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
         }
-        // Depthwise (one output per group): direct row loops, vectorized along the output row. Strided
-        // rows read the input split into column phases, where each tap's columns are contiguous.
-        int phaseWidth = (wIn + g.StrideW - 1) / g.StrideW;
-        float[]? phases = g.StrideW > 1 ? new float[g.StrideW * h * phaseWidth] : null;
+        // Depthwise: one input and one output channel per group.
+        var scratch = new float[DepthwiseConv.ScratchLength(h, wIn, g)];
         for (int b = 0; b < n; b++)
-        for (int oc = 0; oc < m; oc++)
-        {
-            int grp = oc / mPerGroup;
-            int outBase = (b * m + oc) * plane;
-            float bv = bias?[oc] ?? 0f;
-            for (int i = 0; i < plane; i++) y[outBase + i] = bv;
-            for (int ic = 0; ic < cPerGroup; ic++)
-            {
-                int inBase = (b * c + grp * cPerGroup + ic) * h * wIn;
-                if (phases is not null) SplitColumnPhases(xs.AsSpan(inBase, h * wIn), h, wIn, g.StrideW, phases);
-                for (int ky = 0; ky < kh; ky++)
-                for (int kx = 0; kx < kw; kx++)
-                {
-                    float wv = ws[((oc * cPerGroup + ic) * kh + ky) * kw + kx];
-                    // Output columns whose input column ox*stride - pad + kx*dilation lies inside the row.
-                    int shift = kx * g.DilationW - g.PadLeft;
-                    int oxFirst = shift >= 0 ? 0 : (-shift + g.StrideW - 1) / g.StrideW;
-                    int oxEnd = Math.Min(ow, (wIn - 1 - shift) / g.StrideW + 1);
-                    if (wIn - 1 - shift < 0 || oxFirst >= oxEnd) continue;
-                    for (int oy = 0; oy < oh; oy++)
-                    {
-                        int iy = oy * g.StrideH - g.PadTop + ky * g.DilationH;
-                        if ((uint)iy >= (uint)h) continue;
-                        int rowIn = inBase + iy * wIn + shift;
-                        int rowOut = outBase + oy * ow;
-                        var outRow = y.AsSpan(rowOut + oxFirst, oxEnd - oxFirst);
-                        if (phases is null)
-                        {
-                            VectorMath.MultiplyAdd(outRow, xs.AsSpan(rowIn + oxFirst, oxEnd - oxFirst), wv);
-                            continue;
-                        }
-                        // Input columns ox * stride + shift all lie in one phase plane, contiguous there.
-                        int phase = ((shift % g.StrideW) + g.StrideW) % g.StrideW;
-                        int start = ((phase * h + iy) * phaseWidth) + oxFirst + (shift - phase) / g.StrideW;
-                        VectorMath.MultiplyAdd(outRow, phases.AsSpan(start, oxEnd - oxFirst), wv);
-                    }
-                }
-            }
-        }
+        for (int ch = 0; ch < m; ch++)
+            DepthwiseConv.Channel(xs.AsSpan((b * c + ch) * h * wIn, h * wIn), h, wIn, ws.AsSpan(ch * kh * kw, kh * kw),
+                bias?[ch] ?? 0f, g, y.AsSpan((b * m + ch) * plane, plane), scratch);
         return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
-    }
-
-    /// <summary>phases[(p * h + y) * ceil(w / stride) + j] = plane[y * w + j * stride + p]: column phase p of every row.</summary>
-    private static void SplitColumnPhases(ReadOnlySpan<float> plane, int h, int w, int stride, Span<float> phases)
-    {
-        int phaseWidth = (w + stride - 1) / stride;
-        for (int y = 0; y < h; y++)
-        {
-            var row = plane.Slice(y * w, w);
-            for (int x = 0; x < w; x++)
-            {
-                int p = x % stride;
-                phases[(p * h + y) * phaseWidth + x / stride] = row[x];
-            }
-        }
     }
 
     /// <summary>
