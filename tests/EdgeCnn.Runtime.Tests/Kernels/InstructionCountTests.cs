@@ -40,7 +40,7 @@ public class InstructionCountTests(ITestOutputHelper output)
         counts.Reset();
         KernelRunner.Gemm(kernel, full);
         long macs = 32L * 32 * 64;
-        // SMULL + SMLAL2 (16 products into 8 int16 lanes) and one SADALP per 16 MACs.
+        // SMULL + SMLAL (16 products into 8 int16 lanes) and one SADALP per 16 MACs.
         Assert.Equal(macs / 8, counts.Smull);
         Assert.Equal(macs / 16, counts.Sadalp);
         Assert.Equal(0, counts.Smlal);

@@ -8,16 +8,16 @@ namespace EdgeCnn.Kernels.Gemm;
 /// Gemm_Int8_Neon_4x4c16 (Cortex-A72, no dot product): int8 products on int16 lanes summed pairwise into
 /// int32, the widening scheme of MLAS's and XNNPACK's aarch64 "c8/c16 mlal" kernels. Per group of 16
 /// reduction values, for each of the 4 x 4 (row, channel) pairs: SMULL (8 products of the low halves),
-/// SMLAL2 (adds the 8 products of the high halves: each int16 lane now holds a[i] w[i] + a[8+i] w[8+i]),
-/// SADALP (adds neighbouring int16 lanes into the int32 accumulator): 16 MACs in 3 instructions, plus two
-/// LD1 of 4 registers (4 rows, 4 channels) per group. Operands stay int8, so packing is a copy and no
+/// SMLAL (adds the 8 products of the high halves: each int16 lane now holds a[i] w[i] + a[8+i] w[8+i]),
+/// SADALP (adds neighbouring int16 lanes into the int32 accumulator): 16 MACs in 3 instructions, plus 8
+/// paired 64-bit loads (4 rows, 4 channels) per group. Operands stay int8, so packing is a copy and no
 /// widening instruction runs in the loop. Each accumulator holds 4 partial sums; the epilogue adds them
 /// with ADDP.
 /// <para>
 /// The int16 pair sum is exact unless both products are (-128) * (-128) = 16384: 32768 wraps. Weights
 /// that put -128 at reduction positions i and 8 + i of one group for one channel run the
 /// <typeparamref name="TPairs"/> = <see cref="SeparateProducts"/> instance instead, which accumulates each
-/// SMULL / SMULL2 result on its own (4 instructions per 16 MACs); <see cref="GemmNeonPairwiseKernel{TSimd}"/> chooses.
+/// SMULL result on its own (4 instructions per 16 MACs); <see cref="GemmNeonPairwiseKernel{TSimd}"/> chooses.
 /// </para>
 /// </summary>
 internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrokernel
@@ -32,12 +32,28 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
         Vector128<int> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
         for (int g = 0; g < kGroups; g++)
         {
-            var (a0, a1, a2, a3) = TSimd.Load4((sbyte*)a);
-            var (b0, b1, b2, b3) = TSimd.Load4((sbyte*)b);
-            c00 = Mac(c00, a0, b0); c01 = Mac(c01, a0, b1); c02 = Mac(c02, a0, b2); c03 = Mac(c03, a0, b3);
-            c10 = Mac(c10, a1, b0); c11 = Mac(c11, a1, b1); c12 = Mac(c12, a1, b2); c13 = Mac(c13, a1, b3);
-            c20 = Mac(c20, a2, b0); c21 = Mac(c21, a2, b1); c22 = Mac(c22, a2, b2); c23 = Mac(c23, a2, b3);
-            c30 = Mac(c30, a3, b0); c31 = Mac(c31, a3, b1); c32 = Mac(c32, a3, b2); c33 = Mac(c33, a3, b3);
+            // 64-bit halves, loaded as such: a 128-bit load split with GetLower costs a register copy per
+            // row and channel (the JIT does not reuse the register for the low half).
+            var b0 = Vector64.Load((sbyte*)b);
+            var b0h = Vector64.Load((sbyte*)b + 8);
+            var b1 = Vector64.Load((sbyte*)b + 16);
+            var b1h = Vector64.Load((sbyte*)b + 24);
+            var b2 = Vector64.Load((sbyte*)b + 32);
+            var b2h = Vector64.Load((sbyte*)b + 40);
+            var b3 = Vector64.Load((sbyte*)b + 48);
+            var b3h = Vector64.Load((sbyte*)b + 56);
+            var a0 = Vector64.Load((sbyte*)a);
+            var a0h = Vector64.Load((sbyte*)a + 8);
+            c00 = Mac(c00, a0, a0h, b0, b0h); c01 = Mac(c01, a0, a0h, b1, b1h); c02 = Mac(c02, a0, a0h, b2, b2h); c03 = Mac(c03, a0, a0h, b3, b3h);
+            var a1 = Vector64.Load((sbyte*)a + 16);
+            var a1h = Vector64.Load((sbyte*)a + 24);
+            c10 = Mac(c10, a1, a1h, b0, b0h); c11 = Mac(c11, a1, a1h, b1, b1h); c12 = Mac(c12, a1, a1h, b2, b2h); c13 = Mac(c13, a1, a1h, b3, b3h);
+            var a2 = Vector64.Load((sbyte*)a + 32);
+            var a2h = Vector64.Load((sbyte*)a + 40);
+            c20 = Mac(c20, a2, a2h, b0, b0h); c21 = Mac(c21, a2, a2h, b1, b1h); c22 = Mac(c22, a2, a2h, b2, b2h); c23 = Mac(c23, a2, a2h, b3, b3h);
+            var a3 = Vector64.Load((sbyte*)a + 48);
+            var a3h = Vector64.Load((sbyte*)a + 56);
+            c30 = Mac(c30, a3, a3h, b0, b0h); c31 = Mac(c31, a3, a3h, b1, b1h); c32 = Mac(c32, a3, a3h, b2, b2h); c33 = Mac(c33, a3, a3h, b3, b3h);
             a += 64;
             b += 64;
         }
@@ -57,15 +73,15 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
         *(uint*)(c + 3 * cStride) = bytes.GetElement(3);
     }
 
-    /// <summary>acc += the 16 products of a and w, as 4 int32 partial sums.</summary>
+    /// <summary>acc += the 16 products of (a, ah) and (w, wh), as 4 int32 partial sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Mac(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> w)
+    private static Vector128<int> Mac(Vector128<int> acc, Vector64<sbyte> a, Vector64<sbyte> ah, Vector64<sbyte> w, Vector64<sbyte> wh)
     {
-        var low = TSimd.MultiplyWideningLower(a.GetLower(), w.GetLower());
+        var low = TSimd.MultiplyWideningLower(a, w);
         if (TPairs.SumInInt16)
-            return TSimd.AddPairwiseWideningAndAdd(acc, TSimd.MultiplyWideningUpperAndAdd(low, a, w));
+            return TSimd.AddPairwiseWideningAndAdd(acc, TSimd.MultiplyWideningLowerAndAdd(low, ah, wh));
         acc = TSimd.AddPairwiseWideningAndAdd(acc, low);
-        return TSimd.AddPairwiseWideningAndAdd(acc, TSimd.MultiplyWideningUpper(a, w));
+        return TSimd.AddPairwiseWideningAndAdd(acc, TSimd.MultiplyWideningLower(ah, wh));
     }
 
     /// <summary>[sum(x0), sum(x1), sum(x2), sum(x3)] by three ADDP.</summary>
@@ -80,13 +96,13 @@ internal interface IProductPairing
     static abstract bool SumInInt16 { get; }
 }
 
-/// <summary>Two products per int16 lane (SMULL + SMLAL2): exact unless both are (-128) * (-128).</summary>
+/// <summary>Two products per int16 lane (SMULL + SMLAL): exact unless both are (-128) * (-128).</summary>
 internal readonly struct PairedProducts : IProductPairing
 {
     public static bool SumInInt16 => true;
 }
 
-/// <summary>One product per int16 lane (SMULL, SMULL2): exact for every int8 operand.</summary>
+/// <summary>One product per int16 lane (two SMULL): exact for every int8 operand.</summary>
 internal readonly struct SeparateProducts : IProductPairing
 {
     public static bool SumInInt16 => false;

@@ -66,20 +66,12 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
         return Vector128.Create((ReadOnlySpan<short>)r);
     }
 
-    public static Vector128<short> MultiplyWideningUpper(Vector128<sbyte> a, Vector128<sbyte> b)
-    {
-        Counts.Smull++;
-        Span<short> r = stackalloc short[8];
-        for (int i = 0; i < 8; i++) r[i] = (short)(a.GetElement(8 + i) * b.GetElement(8 + i));
-        return Vector128.Create((ReadOnlySpan<short>)r);
-    }
-
-    public static Vector128<short> MultiplyWideningUpperAndAdd(Vector128<short> acc, Vector128<sbyte> a, Vector128<sbyte> b)
+    public static Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b)
     {
         Counts.Smull++;
         Span<short> r = stackalloc short[8];
         // The Arm definition keeps the low 16 bits of the sum: 16384 + 16384 wraps to -32768.
-        for (int i = 0; i < 8; i++) r[i] = unchecked((short)(acc.GetElement(i) + a.GetElement(8 + i) * b.GetElement(8 + i)));
+        for (int i = 0; i < 8; i++) r[i] = unchecked((short)(acc.GetElement(i) + a.GetElement(i) * b.GetElement(i)));
         return Vector128.Create((ReadOnlySpan<short>)r);
     }
 
@@ -93,9 +85,6 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
 
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
         Vector128.Create(unchecked(a[0] + a[1]), unchecked(a[2] + a[3]), unchecked(b[0] + b[1]), unchecked(b[2] + b[3]));
-
-    public static unsafe (Vector128<sbyte> V1, Vector128<sbyte> V2, Vector128<sbyte> V3, Vector128<sbyte> V4) Load4(sbyte* p) =>
-        (Vector128.Load(p), Vector128.Load(p + 16), Vector128.Load(p + 32), Vector128.Load(p + 48));
 
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
     {
@@ -118,7 +107,7 @@ internal sealed class InstructionCounts
     public long Ssubl;
     public long Smlal;
     public long Sdot;
-    /// <summary>SMULL, SMULL2 and SMLAL2 on int8 lanes: 8 products each.</summary>
+    /// <summary>SMULL and SMLAL on int8 lanes: 8 products each.</summary>
     public long Smull;
     public long Sadalp;
 

@@ -9,7 +9,7 @@ namespace EdgeCnn.Kernels.Isa;
 /// emulation of their Arm definitions (<see cref="EmulatedNeonSimd"/>, anywhere, counting instructions),
 /// or with portable Vector128 code (<see cref="PortableSimd"/>). Each member names its A64 instruction.
 /// </summary>
-internal unsafe interface IArmSimd
+internal interface IArmSimd
 {
     /// <summary>SSUBL: r[i] = (int16)a[i] - (int16)b[i], i &lt; 8.</summary>
     static abstract Vector128<short> SubtractWideningLower(Vector64<sbyte> a, Vector64<sbyte> b);
@@ -29,20 +29,14 @@ internal unsafe interface IArmSimd
     /// <summary>SMULL (8-bit): r[i] = (int16)a[i] * (int16)b[i], i &lt; 8. |r| &lt;= 16384, always exact.</summary>
     static abstract Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b);
 
-    /// <summary>SMULL2 (8-bit): r[i] = (int16)a[8 + i] * (int16)b[8 + i], i &lt; 8.</summary>
-    static abstract Vector128<short> MultiplyWideningUpper(Vector128<sbyte> a, Vector128<sbyte> b);
-
-    /// <summary>SMLAL2 (8-bit): r[i] = acc[i] + (int16)a[8 + i] * (int16)b[8 + i], i &lt; 8, wrapping modulo 2^16.</summary>
-    static abstract Vector128<short> MultiplyWideningUpperAndAdd(Vector128<short> acc, Vector128<sbyte> a, Vector128<sbyte> b);
+    /// <summary>SMLAL (8-bit): r[i] = acc[i] + (int16)a[i] * (int16)b[i], i &lt; 8, wrapping modulo 2^16.</summary>
+    static abstract Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b);
 
     /// <summary>SADALP (16 to 32 bits): r[i] = acc[i] + (int32)a[2i] + (int32)a[2i + 1], i &lt; 4.</summary>
     static abstract Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a);
 
     /// <summary>ADDP (32-bit): r = [a0 + a1, a2 + a3, b0 + b1, b2 + b3], wrapping.</summary>
     static abstract Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b);
-
-    /// <summary>LD1 (four registers): the 64 bytes at p as four vectors.</summary>
-    static abstract (Vector128<sbyte> V1, Vector128<sbyte> V2, Vector128<sbyte> V3, Vector128<sbyte> V4) Load4(sbyte* p);
 
     /// <summary>SDOT (by element): r[i] = acc[i] + sum_{j &lt; 4} (int32)a[4i + j] * (int32)b[4 lane + j], i &lt; 4, lane &lt; 4.</summary>
     static abstract Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane);

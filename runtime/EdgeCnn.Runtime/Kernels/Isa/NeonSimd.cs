@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.Arm;
 namespace EdgeCnn.Kernels.Isa;
 
 /// <summary>The real instructions (ARM64 only; kernels using it are dispatched only when AdvSimd / Dp are supported).</summary>
-internal readonly unsafe struct NeonSimd : IArmSimd
+internal readonly struct NeonSimd : IArmSimd
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<short> SubtractWideningLower(Vector64<sbyte> a, Vector64<sbyte> b) => AdvSimd.SubtractWideningLower(a, b);
@@ -31,20 +31,14 @@ internal readonly unsafe struct NeonSimd : IArmSimd
     public static Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b) => AdvSimd.MultiplyWideningLower(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> MultiplyWideningUpper(Vector128<sbyte> a, Vector128<sbyte> b) => AdvSimd.MultiplyWideningUpper(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> MultiplyWideningUpperAndAdd(Vector128<short> acc, Vector128<sbyte> a, Vector128<sbyte> b) =>
-        AdvSimd.MultiplyWideningUpperAndAdd(acc, a, b);
+    public static Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b) =>
+        AdvSimd.MultiplyWideningLowerAndAdd(acc, a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a) => AdvSimd.AddPairwiseWideningAndAdd(acc, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) => AdvSimd.Arm64.AddPairwise(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<sbyte> V1, Vector128<sbyte> V2, Vector128<sbyte> V3, Vector128<sbyte> V4) Load4(sbyte* p) => AdvSimd.Arm64.Load4xVector128(p);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane) =>

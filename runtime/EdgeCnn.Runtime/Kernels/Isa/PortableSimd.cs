@@ -9,7 +9,7 @@ namespace EdgeCnn.Kernels.Isa;
 /// int32 lanes, so every result is exact. This is how the NEON-shaped kernels become the portable
 /// Vector128 kernels of the table.
 /// </summary>
-internal readonly unsafe struct PortableSimd : IArmSimd
+internal readonly struct PortableSimd : IArmSimd
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<short> SubtractWideningLower(Vector64<sbyte> a, Vector64<sbyte> b) =>
@@ -36,12 +36,8 @@ internal readonly unsafe struct PortableSimd : IArmSimd
         Vector128.WidenLower(a.ToVector128Unsafe()) * Vector128.WidenLower(b.ToVector128Unsafe());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> MultiplyWideningUpper(Vector128<sbyte> a, Vector128<sbyte> b) =>
-        Vector128.WidenUpper(a) * Vector128.WidenUpper(b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> MultiplyWideningUpperAndAdd(Vector128<short> acc, Vector128<sbyte> a, Vector128<sbyte> b) =>
-        acc + Vector128.WidenUpper(a) * Vector128.WidenUpper(b);
+    public static Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b) =>
+        acc + Vector128.WidenLower(a.ToVector128Unsafe()) * Vector128.WidenLower(b.ToVector128Unsafe());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a)
@@ -54,10 +50,6 @@ internal readonly unsafe struct PortableSimd : IArmSimd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
         Vector128.Create(a[0] + a[1], a[2] + a[3], b[0] + b[1], b[2] + b[3]);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<sbyte> V1, Vector128<sbyte> V2, Vector128<sbyte> V3, Vector128<sbyte> V4) Load4(sbyte* p) =>
-        (Vector128.Load(p), Vector128.Load(p + 16), Vector128.Load(p + 32), Vector128.Load(p + 48));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
