@@ -25,6 +25,7 @@ internal static class KernelTable
 
     public static readonly IReadOnlyList<DepthwiseKernel> Depthwise =
     [
+        new Depthwise3x3Neon8c<NeonSimd>(new("DwConv3x3_Int8_Neon_8c", KernelOp.DepthwiseConv, KernelIsa.Neon, 1, 8, 1)),
         new DepthwiseNeon8c<NeonSimd>(new("DwConv_Int8_Neon_8c", KernelOp.DepthwiseConv, KernelIsa.Neon, 1, 8, 1)),
         new Depthwise3x3Avx512_32c(new("DwConv3x3_Int8_Avx512BW_32c", KernelOp.DepthwiseConv, KernelIsa.Avx512BW, 1, 32, 2)),
         new DepthwiseAvx512_32c(new("DwConv_Int8_Avx512BW_32c", KernelOp.DepthwiseConv, KernelIsa.Avx512BW, 1, 32, 1)),
@@ -60,7 +61,8 @@ internal static class KernelTable
     /// <summary>The NEON depthwise rows with every Arm instruction emulated.</summary>
     public static readonly IReadOnlyList<DepthwiseKernel> EmulatedDepthwise =
     [
-        new DepthwiseNeon8c<EmulatedNeonSimd>(Depthwise[0].Info),
+        new Depthwise3x3Neon8c<EmulatedNeonSimd>(Depthwise[0].Info),
+        new DepthwiseNeon8c<EmulatedNeonSimd>(Depthwise[1].Info),
     ];
 
     /// <summary>Every row: name, operation, ISA, tile.</summary>

@@ -32,7 +32,7 @@ public class InstructionCountTests(ITestOutputHelper output)
     [Fact]
     public void DepthwiseNeonIssuesFourMacsPerSmlal()
     {
-        var kernel = KernelTable.EmulatedDepthwise.Single();
+        var kernel = KernelTable.EmulatedDepthwise.Single(k => k.Info.Name == "DwConv_Int8_Neon_8c");
         var c = ConvCase.Create("dw", 5, 1, 6, 6, 32, 32, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
         var counts = EmulatedNeonSimd.Counts;
         counts.Reset();
@@ -41,6 +41,26 @@ public class InstructionCountTests(ITestOutputHelper output)
         Assert.Equal(4.0, (double)macs / counts.Smlal, 6);
         Assert.Equal(counts.Smlal / 2, counts.Ssubl);
         output.WriteLine($"{kernel.Info.Name}: {(double)macs / counts.Smlal:F2} MACs per SMLAL, {counts.Ssubl} SSUBL");
+    }
+
+    /// <summary>
+    /// Without padding every SMLAL of DwConv3x3_Int8_Neon_8c does 4 useful MACs, and each input pixel of
+    /// the three rows an output row reads is widened (SSUBL) once per 8-channel block: 3 * InW per output
+    /// row and block, at stride 1 and at stride 2 (odd width, so every column is read).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 10)]
+    [InlineData(2, 11)]
+    public void Depthwise3x3NeonWidensEachInputOnce(int stride, int width)
+    {
+        var kernel = KernelTable.EmulatedDepthwise.Single(k => k.Info.Name == "DwConv3x3_Int8_Neon_8c");
+        var c = ConvCase.Create("dw interior", 6, 1, 7, width, 16, 16, 3, stride: stride, depthwise: true);
+        var counts = EmulatedNeonSimd.Counts;
+        counts.Reset();
+        KernelRunner.Depthwise(kernel, c);
+        var g = c.Geometry;
+        Assert.Equal(4.0, (double)ValidTapMacs(c) / counts.Smlal, 6);
+        Assert.Equal((long)g.OutH * (g.OutC / 8) * 3 * g.InW, counts.Ssubl);
     }
 
     private static double MacsPerInstruction(EdgeCnn.Kernels.Gemm.GemmKernel kernel, ConvCase c)

@@ -57,6 +57,15 @@ public static class ShapeMatrix
         yield return ConvCase.Create("dw pad left", seed++, 1, 4, 5, 16, 16, 3, padLeft: 2, depthwise: true);
         yield return ConvCase.Create("dw pad bottom", seed++, 1, 4, 5, 16, 16, 3, padBottom: 2, depthwise: true);
         yield return ConvCase.Create("dw pad right", seed++, 1, 4, 5, 16, 16, 3, padRight: 2, depthwise: true);
+        // The 3x3 row kernels: width 1, odd widths, stride 2 with every padding side, rows of the window
+        // above and below the input, no interior column, height 1 and vertical stride 2.
+        yield return ConvCase.Create("dw3x3 width 1", seed++, 1, 5, 1, 9, 9, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 s1 odd width", seed++, 1, 3, 9, 16, 16, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true, relu: true);
+        yield return ConvCase.Create("dw3x3 s2 pad all", seed++, 1, 7, 9, 17, 17, 3, stride: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 s2 pad right", seed++, 1, 6, 8, 8, 8, 3, stride: 2, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 s2 pad left", seed++, 1, 6, 7, 16, 16, 3, stride: 2, padTop: 1, padLeft: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 height 1", seed++, 1, 1, 6, 8, 8, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 width 2 pad 2", seed++, 1, 4, 2, 8, 8, 3, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2, depthwise: true);
         if (!small)
         {
             yield return ConvCase.Create("dw5x5 s2", seed++, 1, 9, 9, 24, 24, 5, stride: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2, depthwise: true);
