@@ -1,4 +1,5 @@
 using EdgeCnn.Kernels.Depthwise;
+using EdgeCnn.Kernels.FirstLayer;
 using EdgeCnn.Kernels.Gemm;
 using EdgeCnn.Kernels.Isa;
 
@@ -33,6 +34,28 @@ internal static class KernelTable
         new DepthwiseNeon8c<PortableSimd>(new("DwConv_Int8_Vector128_8c", KernelOp.DepthwiseConv, KernelIsa.Vector128, 1, 8, 1)),
     ];
 
+    /// <summary>First layers (at most 4 input channels): the NEON GEMM microkernels fed by a direct gather.</summary>
+    public static readonly IReadOnlyList<FirstLayerKernel> FirstLayer =
+    [
+        new FirstLayerKernel<GemmNeonDot8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeonDot8x8<NeonSimd>>("Conv_Int8_NeonDot_FirstLayer", KernelIsa.NeonDot)),
+        new FirstLayerKernel<GemmNeon8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeon8x8<NeonSimd>>("Conv_Int8_Neon_FirstLayer", KernelIsa.Neon)),
+    ];
+
+    /// <summary>A first-layer row takes its tile from the GEMM microkernel it feeds.</summary>
+    private static KernelInfo FirstLayerRow<TKernel>(string name, KernelIsa isa) where TKernel : struct, IGemmMicrokernel =>
+        new($"{name}_{TKernel.Layout.MR}x{TKernel.Layout.NR}", KernelOp.FirstLayerConv, isa, TKernel.Layout.MR, TKernel.Layout.NR, TKernel.Layout.KGroup);
+
+    /// <summary>The first-layer rows with every Arm instruction emulated.</summary>
+    public static readonly IReadOnlyList<FirstLayerKernel> EmulatedFirstLayer =
+    [
+        new FirstLayerKernel<GemmNeonDot8x8<EmulatedNeonSimd>, EmulatedNeonSimd>(FirstLayer[0].Info),
+        new FirstLayerKernel<GemmNeon8x8<EmulatedNeonSimd>, EmulatedNeonSimd>(FirstLayer[1].Info),
+    ];
+
+    /// <summary>The first-layer kernel this CPU runs for a convolution, or null (the GEMM path).</summary>
+    public static FirstLayerKernel? BestFirstLayer(in Reference.ConvGeometry g) =>
+        FirstLayerKernel.Applies(g) ? FirstLayer.FirstOrDefault(k => k.Info.IsSupported) : null;
+
     /// <summary>
     /// Element-wise and pooling kernels: AVX2 for Add and Mul, then portable Vector128 code (NEON on ARM64,
     /// SSE on x86), 16 or 32 channels or elements per step. Dispatch takes the first row the CPU supports.
@@ -66,7 +89,8 @@ internal static class KernelTable
     ];
 
     /// <summary>Every row: name, operation, ISA, tile.</summary>
-    public static IEnumerable<KernelInfo> All => Gemm.Select(k => k.Info).Concat(Depthwise.Select(k => k.Info)).Concat(Pointwise);
+    public static IEnumerable<KernelInfo> All =>
+        Gemm.Select(k => k.Info).Concat(Depthwise.Select(k => k.Info)).Concat(FirstLayer.Select(k => k.Info)).Concat(Pointwise);
 
     /// <summary>The fastest GEMM kernel this CPU runs, or null (scalar reference) when none does.</summary>
     public static GemmKernel? BestGemm() => Gemm.FirstOrDefault(k => k.Info.IsSupported);

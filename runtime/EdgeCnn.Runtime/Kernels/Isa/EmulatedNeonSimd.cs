@@ -58,6 +58,18 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
         return Vector128.Create((ReadOnlySpan<int>)r);
     }
 
+    public static Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx)
+    {
+        Counts.Tbl++;
+        Span<sbyte> r = stackalloc sbyte[16];
+        for (int i = 0; i < 16; i++)
+        {
+            int j = idx.GetElement(i);
+            r[i] = j < 16 ? t0.GetElement(j) : j < 32 ? t1.GetElement(j - 16) : (sbyte)0;
+        }
+        return Vector128.Create((ReadOnlySpan<sbyte>)r);
+    }
+
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
     {
         if (lane > 3) throw new ArgumentOutOfRangeException(nameof(lane), lane, "SDOT by element selects one of 4 quadruplets");
@@ -79,6 +91,7 @@ internal sealed class InstructionCounts
     public long Ssubl;
     public long Smlal;
     public long Sdot;
+    public long Tbl;
 
-    public void Reset() => Ssubl = Smlal = Sdot = 0;
+    public void Reset() => Ssubl = Smlal = Sdot = Tbl = 0;
 }

@@ -26,6 +26,9 @@ internal interface IArmSimd
     /// <summary>SMLAL2 (by element): r[i] = acc[i] + (int32)a[4 + i] * (int32)b[lane], i &lt; 4, lane &lt; 8.</summary>
     static abstract Vector128<int> MultiplyBySelectedScalarWideningUpperAndAdd(Vector128<int> acc, Vector128<short> a, Vector128<short> b, [ConstantExpected(Max = (byte)7)] byte lane);
 
+    /// <summary>TBL (two registers): r[i] = t[idx[i]] for idx[i] &lt; 32 where t = t0:t1 (t0 bytes 0-15), else 0; i &lt; 16.</summary>
+    static abstract Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx);
+
     /// <summary>SDOT (by element): r[i] = acc[i] + sum_{j &lt; 4} (int32)a[4i + j] * (int32)b[4 lane + j], i &lt; 4, lane &lt; 4.</summary>
     static abstract Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane);
 }

@@ -28,6 +28,10 @@ internal readonly struct NeonSimd : IArmSimd
         AdvSimd.MultiplyBySelectedScalarWideningUpperAndAdd(acc, a, b, lane);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx) =>
+        AdvSimd.Arm64.VectorTableLookup((t0.AsByte(), t1.AsByte()), idx).AsSByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane) =>
         Dp.DotProductBySelectedQuadruplet(acc, a, b, lane);
 }

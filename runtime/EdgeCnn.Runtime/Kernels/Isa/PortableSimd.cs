@@ -31,6 +31,11 @@ internal readonly struct PortableSimd : IArmSimd
     public static Vector128<int> MultiplyBySelectedScalarWideningUpperAndAdd(Vector128<int> acc, Vector128<short> a, Vector128<short> b, [ConstantExpected(Max = (byte)7)] byte lane) =>
         acc + Vector128.WidenUpper(a) * Vector128.Create((int)b.GetElement(lane));
 
+    /// <summary>Shuffle zeroes lanes whose index is 16 or more: idx - 16 wraps to 240 and up for the first register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx) =>
+        (Vector128.Shuffle(t0.AsByte(), idx) | Vector128.Shuffle(t1.AsByte(), idx - Vector128.Create((byte)16))).AsSByte();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
     {
