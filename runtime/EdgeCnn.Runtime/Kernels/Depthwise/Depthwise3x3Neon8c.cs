@@ -7,16 +7,14 @@ namespace EdgeCnn.Kernels.Depthwise;
 
 /// <summary>
 /// DwConv3x3_Int8_Neon_8c: 3x3 depthwise, dilation 1, horizontal stride 1 or 2 (any vertical stride and
-/// padding), 8 channels per block. One output row and one block at a time, the nine int16 weight vectors
-/// stay in registers while the kernel walks the row; each input column (3 rows x 8 channels) is loaded and
-/// widened (SSUBL, x - zp) once and kept in registers for every horizontal tap that reads it: the next
-/// pixel reuses 2 of the 3 columns at stride 1, 1 of 3 at stride 2. Per pixel and block that is 18 SMLAL
-/// (4 MACs each) for 3 (stride 1) or 6 (stride 2) loads and SSUBL, against 9 + 9 (and the tap pointers)
-/// in <see cref="DepthwiseNeon8c{TSimd}"/>, which still runs every other kernel shape.
+/// padding), 8 channels per block. One output row and one block at a time, the nine taps' int16 weights
+/// stay in registers while the kernel walks the row (the general <see cref="DepthwiseNeon8c{TSimd}"/>
+/// reloads them and the tap pointers for every pixel): per pixel and block 9 loads and SSUBL, 18 SMLAL
+/// (4 MACs each) and the 13-instruction <see cref="NeonRequantization{TSimd}"/> output stage.
 /// <para>
 /// Rows above or below the input read a valid row with zero weights (the product is 0, as the reference's
 /// (zp - zp) * w); border columns take <see cref="BorderPixel"/>; channels past the last whole block the
-/// scalar path.
+/// scalar path; other kernel shapes the general kernel.
 /// </para>
 /// </summary>
 internal sealed unsafe class Depthwise3x3Neon8c<TSimd> : DepthwiseKernel where TSimd : struct, IArmSimd
@@ -61,8 +59,7 @@ internal sealed unsafe class Depthwise3x3Neon8c<TSimd> : DepthwiseKernel where T
             {
                 int ch = 8 * b;
                 for (int ow = 0; ow < interiorBegin; ow++) BorderPixel(g, w, rows, valid, ow, ch, dst);
-                if (g.StrideW == 1) InteriorStride1(g, w, rows, valid, interiorBegin, interiorEnd, ch, dst);
-                else InteriorStride2(g, w, rows, valid, interiorBegin, interiorEnd, ch, dst);
+                Interior(g, w, rows, valid, interiorBegin, interiorEnd, ch, dst);
                 for (int ow = interiorEnd; ow < g.OutW; ow++) BorderPixel(g, w, rows, valid, ow, ch, dst);
             }
             if (8 * blocks < c)
@@ -93,112 +90,90 @@ internal sealed unsafe class Depthwise3x3Neon8c<TSimd> : DepthwiseKernel where T
         acc1 = TSimd.MultiplyWideningUpperAndAdd(acc1, x, wt);
     }
 
+
+    /// <summary>
+    /// Interior pixels [begin, end): all nine taps' inputs inside the input. The weights stay in registers
+    /// twice over, as int16x8 for SMLAL2 (channels 4-7) and as their low halves for SMLAL (channels 0-3):
+    /// taking the low half of a register that stays live costs a copy per use in the JIT's code, 18 per
+    /// pixel, more than loading and widening each pixel's 9 input vectors afresh (9 + 9), which also frees
+    /// the registers the carried columns would need.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Interior(in ConvGeometry g, PackedDepthwiseWeights w, sbyte** rows, int valid, int begin, int end, int ch, sbyte* dst)
+    {
+        if (begin >= end) return;
+        int c = g.OutC;
+        var w00 = Weight(w, valid, 0, 0, ch); var w01 = Weight(w, valid, 0, 1, ch); var w02 = Weight(w, valid, 0, 2, ch);
+        var w10 = Weight(w, valid, 1, 0, ch); var w11 = Weight(w, valid, 1, 1, ch); var w12 = Weight(w, valid, 1, 2, ch);
+        var w20 = Weight(w, valid, 2, 0, ch); var w21 = Weight(w, valid, 2, 1, ch); var w22 = Weight(w, valid, 2, 2, ch);
+        Vector64<short> l00 = w00.GetLower(), l01 = w01.GetLower(), l02 = w02.GetLower();
+        Vector64<short> l10 = w10.GetLower(), l11 = w11.GetLower(), l12 = w12.GetLower();
+        Vector64<short> l20 = w20.GetLower(), l21 = w21.GetLower(), l22 = w22.GetLower();
+        var bias0 = Vector128.Load(w.Bias + ch);
+        var bias1 = Vector128.Load(w.Bias + ch + 4);
+        var m0 = Vector128.Load(w.Multipliers + ch);
+        var m1 = Vector128.Load(w.Multipliers + ch + 4);
+        var requantize = new NeonRequantization<TSimd>(w.Requantization);
+        var zp = Vector64.Create((sbyte)w.InZp);
+        nint step = (nint)g.StrideW * c;
+        nint left = (nint)(begin * g.StrideW - g.PadLeft) * c + ch;
+        sbyte* p0 = rows[0] + left, p1 = rows[1] + left, p2 = rows[2] + left;
+        sbyte* d = dst + (nint)begin * c + ch;
+        for (int ow = begin; ow < end; ow++)
+        {
+            Vector128<int> acc0 = bias0, acc1 = bias1;
+            Tap(ref acc0, ref acc1, Widen(p0, zp), w00, l00);
+            Tap(ref acc0, ref acc1, Widen(p0 + c, zp), w01, l01);
+            Tap(ref acc0, ref acc1, Widen(p0 + 2 * c, zp), w02, l02);
+            Tap(ref acc0, ref acc1, Widen(p1, zp), w10, l10);
+            Tap(ref acc0, ref acc1, Widen(p1 + c, zp), w11, l11);
+            Tap(ref acc0, ref acc1, Widen(p1 + 2 * c, zp), w12, l12);
+            Tap(ref acc0, ref acc1, Widen(p2, zp), w20, l20);
+            Tap(ref acc0, ref acc1, Widen(p2 + c, zp), w21, l21);
+            Tap(ref acc0, ref acc1, Widen(p2 + 2 * c, zp), w22, l22);
+            requantize.Apply(acc0, acc1, m0, m1).Store(d);
+            p0 += step; p1 += step; p2 += step;
+            d += c;
+        }
+    }
+
+    /// <summary>SMLAL2 first, so that SMLAL is the last use of the widened input and takes its low half in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector128<int> acc0, Vector128<int> acc1, Vector128<float> m0, Vector128<float> m1,
-        Vector128<float> lo, Vector128<float> hi, Vector128<int> magic, sbyte* dst)
+    private static void Tap(ref Vector128<int> acc0, ref Vector128<int> acc1, Vector128<short> x, Vector128<short> wt, Vector64<short> wtLow)
     {
-        var r0 = Requantization.Apply(acc0, m0, lo, hi, magic);
-        var r1 = Requantization.Apply(acc1, m1, lo, hi, magic);
-        var s = Vector128.Narrow(r0, r1);
-        *(long*)dst = Vector128.Narrow(s, s).AsInt64().ToScalar();
+        acc1 = TSimd.MultiplyWideningUpperAndAdd(acc1, x, wt);
+        acc0 = TSimd.MultiplyWideningLowerAndAdd(acc0, x.GetLower(), wtLow);
     }
 
-    /// <summary>Interior pixels [begin, end) at stride 1: per pixel one new column; the other two are the previous pixel's.</summary>
+    /// <summary>
+    /// One pixel whose window crosses the left or right edge. Branch-free over the 9 taps: a column outside
+    /// the input reads column 0 instead, and a tap outside (its row or its column) gets its weights masked to 0.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void InteriorStride1(in ConvGeometry g, PackedDepthwiseWeights w, sbyte** rows, int valid, int begin, int end, int ch, sbyte* dst)
-    {
-        if (begin >= end) return;
-        int c = g.OutC;
-        var w00 = Weight(w, valid, 0, 0, ch); var w01 = Weight(w, valid, 0, 1, ch); var w02 = Weight(w, valid, 0, 2, ch);
-        var w10 = Weight(w, valid, 1, 0, ch); var w11 = Weight(w, valid, 1, 1, ch); var w12 = Weight(w, valid, 1, 2, ch);
-        var w20 = Weight(w, valid, 2, 0, ch); var w21 = Weight(w, valid, 2, 1, ch); var w22 = Weight(w, valid, 2, 2, ch);
-        var bias0 = Vector128.Load(w.Bias + ch);
-        var bias1 = Vector128.Load(w.Bias + ch + 4);
-        var m0 = Vector128.Load(w.Multipliers + ch);
-        var m1 = Vector128.Load(w.Multipliers + ch + 4);
-        var q = w.Requantization;
-        var lo = Vector128.Create(q.Lo);
-        var hi = Vector128.Create(q.Hi);
-        var magic = Vector128.Create(q.MagicMinusZp);
-        var zp = Vector64.Create((sbyte)w.InZp);
-        nint left = (nint)(begin - g.PadLeft) * c + ch;
-        sbyte* p0 = rows[0] + left, p1 = rows[1] + left, p2 = rows[2] + left;
-        // Columns a (tap kw = 0) and b (kw = 1) of the first pixel; each pixel loads column c (kw = 2).
-        Vector128<short> a0 = Widen(p0, zp), a1 = Widen(p1, zp), a2 = Widen(p2, zp);
-        Vector128<short> b0 = Widen(p0 + c, zp), b1 = Widen(p1 + c, zp), b2 = Widen(p2 + c, zp);
-        p0 += 2 * c; p1 += 2 * c; p2 += 2 * c;
-        sbyte* d = dst + (nint)begin * c + ch;
-        for (int ow = begin; ow < end; ow++)
-        {
-            Vector128<short> c0 = Widen(p0, zp), c1 = Widen(p1, zp), c2 = Widen(p2, zp);
-            Vector128<int> acc0 = bias0, acc1 = bias1;
-            Mla(ref acc0, ref acc1, a0, w00); Mla(ref acc0, ref acc1, b0, w01); Mla(ref acc0, ref acc1, c0, w02);
-            Mla(ref acc0, ref acc1, a1, w10); Mla(ref acc0, ref acc1, b1, w11); Mla(ref acc0, ref acc1, c1, w12);
-            Mla(ref acc0, ref acc1, a2, w20); Mla(ref acc0, ref acc1, b2, w21); Mla(ref acc0, ref acc1, c2, w22);
-            Store(acc0, acc1, m0, m1, lo, hi, magic, d);
-            a0 = b0; a1 = b1; a2 = b2;
-            b0 = c0; b1 = c1; b2 = c2;
-            p0 += c; p1 += c; p2 += c;
-            d += c;
-        }
-    }
-
-    /// <summary>Interior pixels [begin, end) at stride 2: per pixel two new columns; the first is the previous pixel's last.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void InteriorStride2(in ConvGeometry g, PackedDepthwiseWeights w, sbyte** rows, int valid, int begin, int end, int ch, sbyte* dst)
-    {
-        if (begin >= end) return;
-        int c = g.OutC;
-        var w00 = Weight(w, valid, 0, 0, ch); var w01 = Weight(w, valid, 0, 1, ch); var w02 = Weight(w, valid, 0, 2, ch);
-        var w10 = Weight(w, valid, 1, 0, ch); var w11 = Weight(w, valid, 1, 1, ch); var w12 = Weight(w, valid, 1, 2, ch);
-        var w20 = Weight(w, valid, 2, 0, ch); var w21 = Weight(w, valid, 2, 1, ch); var w22 = Weight(w, valid, 2, 2, ch);
-        var bias0 = Vector128.Load(w.Bias + ch);
-        var bias1 = Vector128.Load(w.Bias + ch + 4);
-        var m0 = Vector128.Load(w.Multipliers + ch);
-        var m1 = Vector128.Load(w.Multipliers + ch + 4);
-        var q = w.Requantization;
-        var lo = Vector128.Create(q.Lo);
-        var hi = Vector128.Create(q.Hi);
-        var magic = Vector128.Create(q.MagicMinusZp);
-        var zp = Vector64.Create((sbyte)w.InZp);
-        nint left = (nint)(2 * begin - g.PadLeft) * c + ch;
-        sbyte* p0 = rows[0] + left, p1 = rows[1] + left, p2 = rows[2] + left;
-        Vector128<short> a0 = Widen(p0, zp), a1 = Widen(p1, zp), a2 = Widen(p2, zp);
-        sbyte* d = dst + (nint)begin * c + ch;
-        for (int ow = begin; ow < end; ow++)
-        {
-            Vector128<short> b0 = Widen(p0 + c, zp), b1 = Widen(p1 + c, zp), b2 = Widen(p2 + c, zp);
-            Vector128<short> c0 = Widen(p0 + 2 * c, zp), c1 = Widen(p1 + 2 * c, zp), c2 = Widen(p2 + 2 * c, zp);
-            Vector128<int> acc0 = bias0, acc1 = bias1;
-            Mla(ref acc0, ref acc1, a0, w00); Mla(ref acc0, ref acc1, b0, w01); Mla(ref acc0, ref acc1, c0, w02);
-            Mla(ref acc0, ref acc1, a1, w10); Mla(ref acc0, ref acc1, b1, w11); Mla(ref acc0, ref acc1, c1, w12);
-            Mla(ref acc0, ref acc1, a2, w20); Mla(ref acc0, ref acc1, b2, w21); Mla(ref acc0, ref acc1, c2, w22);
-            Store(acc0, acc1, m0, m1, lo, hi, magic, d);
-            a0 = c0; a1 = c1; a2 = c2;
-            p0 += 2 * c; p1 += 2 * c; p2 += 2 * c;
-            d += c;
-        }
-    }
-
-    /// <summary>One pixel whose window crosses the left or right edge: only the columns inside the input are read.</summary>
     private static void BorderPixel(in ConvGeometry g, PackedDepthwiseWeights w, sbyte** rows, int valid, int ow, int ch, sbyte* dst)
     {
         int c = g.OutC, left = ow * g.StrideW - g.PadLeft;
+        nint taps = w.PaddedChannels;
+        short* wp = w.Weights + ch;
         var zp = Vector64.Create((sbyte)w.InZp);
         var acc0 = Vector128.Load(w.Bias + ch);
         var acc1 = Vector128.Load(w.Bias + ch + 4);
-        for (int kw = 0; kw < 3; kw++)
+        // All-ones for an input row inside the input, zero outside.
+        var row0 = Vector128.Create((short)-(valid & 1));
+        var row1 = Vector128.Create((short)-((valid >> 1) & 1));
+        var row2 = Vector128.Create((short)-((valid >> 2) & 1));
+        sbyte* r0 = rows[0] + ch, r1 = rows[1] + ch, r2 = rows[2] + ch;
+        for (int kw = 0; kw < 3; kw++, wp += taps)
         {
             int iw = left + kw;
-            if ((uint)iw >= (uint)g.InW) continue;
-            for (int kh = 0; kh < 3; kh++)
-            {
-                if ((valid & (1 << kh)) == 0) continue;
-                Mla(ref acc0, ref acc1, Widen(rows[kh] + (nint)iw * c + ch, zp), Weight(w, valid, kh, kw, ch));
-            }
+            bool inside = (uint)iw < (uint)g.InW;
+            nint offset = inside ? (nint)iw * c : 0;
+            var column = Vector128.Create((short)(inside ? -1 : 0));
+            Mla(ref acc0, ref acc1, Widen(r0 + offset, zp), Vector128.Load(wp) & row0 & column);
+            Mla(ref acc0, ref acc1, Widen(r1 + offset, zp), Vector128.Load(wp + 3 * taps) & row1 & column);
+            Mla(ref acc0, ref acc1, Widen(r2 + offset, zp), Vector128.Load(wp + 6 * taps) & row2 & column);
         }
-        var q = w.Requantization;
-        Store(acc0, acc1, Vector128.Load(w.Multipliers + ch), Vector128.Load(w.Multipliers + ch + 4),
-            Vector128.Create(q.Lo), Vector128.Create(q.Hi), Vector128.Create(q.MagicMinusZp), dst + (nint)ow * c + ch);
+        new NeonRequantization<TSimd>(w.Requantization).Apply(acc0, acc1, Vector128.Load(w.Multipliers + ch), Vector128.Load(w.Multipliers + ch + 4))
+            .Store(dst + (nint)ow * c + ch);
     }
 }

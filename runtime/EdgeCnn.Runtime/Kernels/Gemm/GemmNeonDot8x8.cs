@@ -7,7 +7,8 @@ namespace EdgeCnn.Kernels.Gemm;
 /// <summary>
 /// Gemm_Int8_NeonDot_8x8 (Cortex-A76 and later): SDOT by element. Per group of 4 reduction values: two
 /// A vectors (rows 0-3 and 4-7, 4 int8 each), two B vectors (channels 0-3 and 4-7, 4 int8 each) and 16
-/// SDOT of 4 lanes x 4 products = 256 MACs, the ideal 16 per instruction. 16 accumulators.
+/// SDOT of 4 lanes x 4 products = 256 MACs, the ideal 16 per instruction. 16 accumulators. Output stage:
+/// <see cref="NeonRequantization{TSimd}"/>.
 /// </summary>
 internal readonly unsafe struct GemmNeonDot8x8<TSimd> : IGemmMicrokernel where TSimd : struct, IArmSimd
 {
@@ -43,14 +44,18 @@ internal readonly unsafe struct GemmNeonDot8x8<TSimd> : IGemmMicrokernel where T
             a += 32;
             b += 32;
         }
-        var e = new Epilogue128(bias, multipliers, q);
-        e.Store(c00, c01, c);
-        e.Store(c10, c11, c + cStride);
-        e.Store(c20, c21, c + 2 * cStride);
-        e.Store(c30, c31, c + 3 * cStride);
-        e.Store(c40, c41, c + 4 * cStride);
-        e.Store(c50, c51, c + 5 * cStride);
-        e.Store(c60, c61, c + 6 * cStride);
-        e.Store(c70, c71, c + 7 * cStride);
+        var requantize = new NeonRequantization<TSimd>(q);
+        var bias0 = Vector128.Load(bias);
+        var bias1 = Vector128.Load(bias + 4);
+        var m0 = Vector128.Load(multipliers);
+        var m1 = Vector128.Load(multipliers + 4);
+        requantize.Apply(c00 + bias0, c01 + bias1, m0, m1).Store(c);
+        requantize.Apply(c10 + bias0, c11 + bias1, m0, m1).Store(c + cStride);
+        requantize.Apply(c20 + bias0, c21 + bias1, m0, m1).Store(c + 2 * cStride);
+        requantize.Apply(c30 + bias0, c31 + bias1, m0, m1).Store(c + 3 * cStride);
+        requantize.Apply(c40 + bias0, c41 + bias1, m0, m1).Store(c + 4 * cStride);
+        requantize.Apply(c50 + bias0, c51 + bias1, m0, m1).Store(c + 5 * cStride);
+        requantize.Apply(c60 + bias0, c61 + bias1, m0, m1).Store(c + 6 * cStride);
+        requantize.Apply(c70 + bias0, c71 + bias1, m0, m1).Store(c + 7 * cStride);
     }
 }
