@@ -65,6 +65,21 @@ public class InstructionCountTests(ITestOutputHelper output)
         Assert.Equal(6 * pixelBlocks, counts.Other);
     }
 
+    /// <summary>
+    /// M = 12 with 8-row tiles: the SDOT GEMM runs the last 4 rows on its 4x8 tile, 8 SDOT per reduction
+    /// group instead of 16, exact like every other tile.
+    /// </summary>
+    [Fact]
+    public void SdotGemmRunsTheLastFourRowsOnAHalfTile()
+    {
+        var kernel = KernelTable.EmulatedGemm.Single(k => k.Info.Name == "Gemm_Int8_NeonDot_8x8");
+        var c = ConvCase.Create("M 12", 8, 1, 1, 12, 32, 8, 1); // K = 32: 8 groups, one column tile
+        var counts = EmulatedNeonSimd.Counts;
+        counts.Reset();
+        Assert.True(c.Expected().AsSpan().SequenceEqual(KernelRunner.Gemm(kernel, c)));
+        Assert.Equal(8 * 16 + 8 * 8, counts.Sdot);
+    }
+
     private static double MacsPerInstruction(EdgeCnn.Kernels.Gemm.GemmKernel kernel, ConvCase c)
     {
         var counts = EmulatedNeonSimd.Counts;

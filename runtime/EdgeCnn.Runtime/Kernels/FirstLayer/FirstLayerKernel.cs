@@ -99,7 +99,8 @@ internal sealed unsafe class FirstLayerKernel<TKernel, TSimd> : FirstLayerKernel
                 }
                 else
                 {
-                    TKernel.Run(gemm.KGroups, panel, b, gemm.Bias + n0, gemm.Multipliers + n0, q, partial, nr);
+                    if (!TKernel.TryRunRows(valid, gemm.KGroups, panel, b, gemm.Bias + n0, gemm.Multipliers + n0, q, partial, nr))
+                        TKernel.Run(gemm.KGroups, panel, b, gemm.Bias + n0, gemm.Multipliers + n0, q, partial, nr);
                     for (int r = 0; r < valid; r++)
                         Buffer.MemoryCopy(partial + r * nr, c + (nint)r * n, cols, cols);
                 }

@@ -58,4 +58,42 @@ internal readonly unsafe struct GemmNeonDot8x8<TSimd> : IGemmMicrokernel where T
         requantize.Apply(c60 + bias0, c61 + bias1, m0, m1).Store(c + 6 * cStride);
         requantize.Apply(c70 + bias0, c71 + bias1, m0, m1).Store(c + 7 * cStride);
     }
+
+    /// <summary>
+    /// Rows 0-3 only (4x8 tile), for a last row tile with at most 4 valid rows: per group of 4 reduction
+    /// values one A vector (rows 0-3 of the 8-row panel, the first 16 of its 32 bytes), two B vectors and
+    /// 8 SDOT, and half the output stage.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryRunRows(int rows, int kGroups, byte* a, byte* b, int* bias, float* multipliers, in Requantization q, sbyte* c, nint cStride)
+    {
+        if (rows > 4) return false;
+        Vector128<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int g = 0; g < kGroups; g++)
+        {
+            var a0 = Vector128.Load((sbyte*)a);
+            var b0 = Vector128.Load((sbyte*)b);
+            var b1 = Vector128.Load((sbyte*)b + 16);
+            c00 = TSimd.DotProductBySelectedQuadruplet(c00, b0, a0, 0);
+            c01 = TSimd.DotProductBySelectedQuadruplet(c01, b1, a0, 0);
+            c10 = TSimd.DotProductBySelectedQuadruplet(c10, b0, a0, 1);
+            c11 = TSimd.DotProductBySelectedQuadruplet(c11, b1, a0, 1);
+            c20 = TSimd.DotProductBySelectedQuadruplet(c20, b0, a0, 2);
+            c21 = TSimd.DotProductBySelectedQuadruplet(c21, b1, a0, 2);
+            c30 = TSimd.DotProductBySelectedQuadruplet(c30, b0, a0, 3);
+            c31 = TSimd.DotProductBySelectedQuadruplet(c31, b1, a0, 3);
+            a += 32;
+            b += 32;
+        }
+        var requantize = new NeonRequantization<TSimd>(q);
+        var bias0 = Vector128.Load(bias);
+        var bias1 = Vector128.Load(bias + 4);
+        var m0 = Vector128.Load(multipliers);
+        var m1 = Vector128.Load(multipliers + 4);
+        requantize.Apply(c00 + bias0, c01 + bias1, m0, m1).Store(c);
+        requantize.Apply(c10 + bias0, c11 + bias1, m0, m1).Store(c + cStride);
+        requantize.Apply(c20 + bias0, c21 + bias1, m0, m1).Store(c + 2 * cStride);
+        requantize.Apply(c30 + bias0, c31 + bias1, m0, m1).Store(c + 3 * cStride);
+        return true;
+    }
 }
