@@ -16,6 +16,7 @@ internal static class KernelTable
 {
     public static readonly IReadOnlyList<GemmKernel> Gemm =
     [
+        new GemmNeonDotDirect8x8<NeonSimd>(new("Gemm_Int8_NeonDotDirect_8x8", KernelOp.Gemm, KernelIsa.NeonDot, 8, 8, 4)),
         new GemmKernel<GemmNeonDot8x8<NeonSimd>>(new("Gemm_Int8_NeonDot_8x8", KernelOp.Gemm, KernelIsa.NeonDot, 8, 8, 4)),
         new GemmKernel<GemmNeon8x8<NeonSimd>>(new("Gemm_Int8_Neon_8x8", KernelOp.Gemm, KernelIsa.Neon, 8, 8, 1)),
         new GemmKernel<GemmAvxVnni6x16>(new("Gemm_Int8_AvxVnni_6x16", KernelOp.Gemm, KernelIsa.AvxVnni, 6, 16, 4)),
@@ -77,8 +78,9 @@ internal static class KernelTable
     /// <summary>The NEON GEMM rows with every Arm instruction emulated (same names, same tiles).</summary>
     public static readonly IReadOnlyList<GemmKernel> EmulatedGemm =
     [
-        new GemmKernel<GemmNeonDot8x8<EmulatedNeonSimd>>(Gemm[0].Info),
-        new GemmKernel<GemmNeon8x8<EmulatedNeonSimd>>(Gemm[1].Info),
+        new GemmNeonDotDirect8x8<EmulatedNeonSimd>(Gemm[0].Info),
+        new GemmKernel<GemmNeonDot8x8<EmulatedNeonSimd>>(Gemm[1].Info),
+        new GemmKernel<GemmNeon8x8<EmulatedNeonSimd>>(Gemm[2].Info),
     ];
 
     /// <summary>The NEON depthwise rows with every Arm instruction emulated.</summary>

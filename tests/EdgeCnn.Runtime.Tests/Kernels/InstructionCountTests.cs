@@ -12,6 +12,7 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 public class InstructionCountTests(ITestOutputHelper output)
 {
     [Theory]
+    [InlineData("Gemm_Int8_NeonDotDirect_8x8", 16.0)]
     [InlineData("Gemm_Int8_NeonDot_8x8", 16.0)]
     [InlineData("Gemm_Int8_Neon_8x8", 4.0)]
     public void FullTilesReachTheIdealMacsPerInstruction(string name, double ideal)
