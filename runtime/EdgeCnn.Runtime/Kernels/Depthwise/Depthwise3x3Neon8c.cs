@@ -13,7 +13,7 @@ namespace EdgeCnn.Kernels.Depthwise;
 /// (4 MACs each) and the 13-instruction <see cref="NeonRequantization{TSimd}"/> output stage.
 /// <para>
 /// Rows above or below the input read a valid row with zero weights (the product is 0, as the reference's
-/// (zp - zp) * w); border columns take <see cref="BorderPixel"/>; channels past the last whole block the
+/// (zp - zp) * w); border columns take <see cref="BorderPixels"/>; channels past the last whole block the
 /// scalar path; other kernel shapes the general kernel.
 /// </para>
 /// </summary>
@@ -58,9 +58,9 @@ internal sealed unsafe class Depthwise3x3Neon8c<TSimd> : DepthwiseKernel where T
             for (int b = 0; b < blocks; b++)
             {
                 int ch = 8 * b;
-                for (int ow = 0; ow < interiorBegin; ow++) BorderPixel(g, w, rows, valid, ow, ch, dst);
+                BorderPixels(g, w, rows, valid, 0, interiorBegin, ch, dst);
                 Interior(g, w, rows, valid, interiorBegin, interiorEnd, ch, dst);
-                for (int ow = interiorEnd; ow < g.OutW; ow++) BorderPixel(g, w, rows, valid, ow, ch, dst);
+                BorderPixels(g, w, rows, valid, interiorEnd, g.OutW, ch, dst);
             }
             if (8 * blocks < c)
             {
@@ -146,34 +146,43 @@ internal sealed unsafe class Depthwise3x3Neon8c<TSimd> : DepthwiseKernel where T
     }
 
     /// <summary>
-    /// One pixel whose window crosses the left or right edge. Branch-free over the 9 taps: a column outside
-    /// the input reads column 0 instead, and a tap outside (its row or its column) gets its weights masked to 0.
+    /// Pixels [begin, end) whose windows cross the left or right edge. Branch-free over the 9 taps: a column
+    /// outside the input reads column 0 instead, and a tap outside (its row or its column) gets its weights
+    /// masked to 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BorderPixel(in ConvGeometry g, PackedDepthwiseWeights w, sbyte** rows, int valid, int ow, int ch, sbyte* dst)
+    private static void BorderPixels(in ConvGeometry g, PackedDepthwiseWeights w, sbyte** rows, int valid, int begin, int end, int ch, sbyte* dst)
     {
-        int c = g.OutC, left = ow * g.StrideW - g.PadLeft;
+        if (begin >= end) return;
+        int c = g.OutC;
         nint taps = w.PaddedChannels;
-        short* wp = w.Weights + ch;
         var zp = Vector64.Create((sbyte)w.InZp);
-        var acc0 = Vector128.Load(w.Bias + ch);
-        var acc1 = Vector128.Load(w.Bias + ch + 4);
+        var bias0 = Vector128.Load(w.Bias + ch);
+        var bias1 = Vector128.Load(w.Bias + ch + 4);
+        var m0 = Vector128.Load(w.Multipliers + ch);
+        var m1 = Vector128.Load(w.Multipliers + ch + 4);
+        var requantize = new NeonRequantization<TSimd>(w.Requantization);
         // All-ones for an input row inside the input, zero outside.
         var row0 = Vector128.Create((short)-(valid & 1));
         var row1 = Vector128.Create((short)-((valid >> 1) & 1));
         var row2 = Vector128.Create((short)-((valid >> 2) & 1));
         sbyte* r0 = rows[0] + ch, r1 = rows[1] + ch, r2 = rows[2] + ch;
-        for (int kw = 0; kw < 3; kw++, wp += taps)
+        for (int ow = begin; ow < end; ow++)
         {
-            int iw = left + kw;
-            bool inside = (uint)iw < (uint)g.InW;
-            nint offset = inside ? (nint)iw * c : 0;
-            var column = Vector128.Create((short)(inside ? -1 : 0));
-            Mla(ref acc0, ref acc1, Widen(r0 + offset, zp), Vector128.Load(wp) & row0 & column);
-            Mla(ref acc0, ref acc1, Widen(r1 + offset, zp), Vector128.Load(wp + 3 * taps) & row1 & column);
-            Mla(ref acc0, ref acc1, Widen(r2 + offset, zp), Vector128.Load(wp + 6 * taps) & row2 & column);
+            int left = ow * g.StrideW - g.PadLeft;
+            short* wp = w.Weights + ch;
+            Vector128<int> acc0 = bias0, acc1 = bias1;
+            for (int kw = 0; kw < 3; kw++, wp += taps)
+            {
+                int iw = left + kw;
+                bool inside = (uint)iw < (uint)g.InW;
+                nint offset = inside ? (nint)iw * c : 0;
+                var column = Vector128.Create((short)(inside ? -1 : 0));
+                Mla(ref acc0, ref acc1, Widen(r0 + offset, zp), Vector128.Load(wp) & row0 & column);
+                Mla(ref acc0, ref acc1, Widen(r1 + offset, zp), Vector128.Load(wp + 3 * taps) & row1 & column);
+                Mla(ref acc0, ref acc1, Widen(r2 + offset, zp), Vector128.Load(wp + 6 * taps) & row2 & column);
+            }
+            requantize.Apply(acc0, acc1, m0, m1).Store(dst + (nint)ow * c + ch);
         }
-        new NeonRequantization<TSimd>(w.Requantization).Apply(acc0, acc1, Vector128.Load(w.Multipliers + ch), Vector128.Load(w.Multipliers + ch + 4))
-            .Store(dst + (nint)ow * c + ch);
     }
 }

@@ -48,6 +48,8 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
         sbyte* tail = stackalloc sbyte[8 * 16];
         sbyte* partial = stackalloc sbyte[64];
         var q = w.Requantization;
+        byte* b = w.B;
+        int tileBytes = w.TileBytes;
         for (int mt = mTileBegin; mt < mTileEnd; mt++)
         {
             int m0 = mt * 8, valid = Math.Min(8, m - m0);
@@ -69,70 +71,81 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
                     for (int i = 0; i < 16; i++) tail[16 * r + i] = i < rest ? src[i] : (sbyte)0;
                 }
             }
-            for (int t = nTileBegin; t < nTileEnd; t++)
+            // Whole column tiles of whole row tiles in one call; the rest one tile at a time through a buffer.
+            int fullEnd = valid == 8 ? Math.Min(nTileEnd, n / 8) : nTileBegin;
+            if (fullEnd > nTileBegin)
+                Tiles(fullEnd - nTileBegin, first, offsets, blocks, rest, tail, b + (nint)nTileBegin * tileBytes, tileBytes,
+                    w.Bias + 8 * nTileBegin, w.Multipliers + 8 * nTileBegin, q, output + (nint)m0 * outputStride + 8 * nTileBegin, outputStride);
+            for (int t = Math.Max(fullEnd, nTileBegin); t < nTileEnd; t++)
             {
                 int n0 = t * 8, cols = Math.Min(8, n - n0);
-                byte* b = w.B + (nint)t * w.TileBytes;
+                Tiles(1, first, offsets, blocks, rest, tail, b + (nint)t * tileBytes, tileBytes, w.Bias + n0, w.Multipliers + n0, q, partial, 8);
                 sbyte* c = output + (nint)m0 * outputStride + n0;
-                bool full = valid == 8 && cols == 8;
-                Tile(first, offsets, blocks, rest, tail, b, w.Bias + n0, w.Multipliers + n0, q, full ? c : partial, full ? outputStride : 8);
-                if (!full)
-                    for (int r = 0; r < valid; r++)
-                        Buffer.MemoryCopy(partial + r * 8, c + (nint)r * outputStride, cols, cols);
+                for (int r = 0; r < valid; r++)
+                    Buffer.MemoryCopy(partial + r * 8, c + (nint)r * outputStride, cols, cols);
             }
         }
     }
 
+    /// <summary>
+    /// <paramref name="tiles"/> adjacent 8x8 column tiles of one row tile: rows at a + offsets[r], their last
+    /// <paramref name="rest"/> values (if any) in <paramref name="tail"/>; outputs at c, rows cStride apart.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(sbyte* a, nint* offsets, int blocks, int rest, sbyte* tail, byte* b, int* bias, float* multipliers,
-        in Requantization q, sbyte* c, nint cStride)
+    private static void Tiles(int tiles, sbyte* rowsBase, nint* offsets, int blocks, int rest, sbyte* tail, byte* bTiles, int tileBytes,
+        int* bias, float* multipliers, in Requantization q, sbyte* c, nint cStride)
     {
-        Vector128<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector128<int> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        nint o1 = offsets[1], o2 = offsets[2], o3 = offsets[3], o4 = offsets[4], o5 = offsets[5], o6 = offsets[6], o7 = offsets[7];
-        for (int blk = 0; blk <= blocks; blk++)
-        {
-            Vector128<sbyte> r0, r1, r2, r3, r4, r5, r6, r7;
-            int groups = 4;
-            if (blk < blocks)
-            {
-                r0 = Vector128.Load(a); r1 = Vector128.Load(a + o1); r2 = Vector128.Load(a + o2); r3 = Vector128.Load(a + o3);
-                r4 = Vector128.Load(a + o4); r5 = Vector128.Load(a + o5); r6 = Vector128.Load(a + o6); r7 = Vector128.Load(a + o7);
-                a += 16;
-            }
-            else
-            {
-                if (rest == 0) break;
-                r0 = Vector128.Load(tail); r1 = Vector128.Load(tail + 16); r2 = Vector128.Load(tail + 32); r3 = Vector128.Load(tail + 48);
-                r4 = Vector128.Load(tail + 64); r5 = Vector128.Load(tail + 80); r6 = Vector128.Load(tail + 96); r7 = Vector128.Load(tail + 112);
-                groups = (rest + 3) / 4;
-            }
-            Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
-                ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b, 0);
-            if (groups > 1)
-                Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
-                    ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b + 32, 1);
-            if (groups > 2)
-                Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
-                    ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b + 64, 2);
-            if (groups > 3)
-                Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
-                    ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b + 96, 3);
-            b += 128;
-        }
         var requantize = new NeonRequantization<TSimd>(q);
-        var bias0 = Vector128.Load(bias);
-        var bias1 = Vector128.Load(bias + 4);
-        var m0 = Vector128.Load(multipliers);
-        var m1 = Vector128.Load(multipliers + 4);
-        requantize.Apply(c00 + bias0, c01 + bias1, m0, m1).Store(c);
-        requantize.Apply(c10 + bias0, c11 + bias1, m0, m1).Store(c + cStride);
-        requantize.Apply(c20 + bias0, c21 + bias1, m0, m1).Store(c + 2 * cStride);
-        requantize.Apply(c30 + bias0, c31 + bias1, m0, m1).Store(c + 3 * cStride);
-        requantize.Apply(c40 + bias0, c41 + bias1, m0, m1).Store(c + 4 * cStride);
-        requantize.Apply(c50 + bias0, c51 + bias1, m0, m1).Store(c + 5 * cStride);
-        requantize.Apply(c60 + bias0, c61 + bias1, m0, m1).Store(c + 6 * cStride);
-        requantize.Apply(c70 + bias0, c71 + bias1, m0, m1).Store(c + 7 * cStride);
+        nint o1 = offsets[1], o2 = offsets[2], o3 = offsets[3], o4 = offsets[4], o5 = offsets[5], o6 = offsets[6], o7 = offsets[7];
+        for (int t = 0; t < tiles; t++, bTiles += tileBytes, bias += 8, multipliers += 8, c += 8)
+        {
+            sbyte* a = rowsBase;
+            byte* b = bTiles;
+            Vector128<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+            Vector128<int> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+            for (int blk = 0; blk <= blocks; blk++)
+            {
+                Vector128<sbyte> r0, r1, r2, r3, r4, r5, r6, r7;
+                int groups = 4;
+                if (blk < blocks)
+                {
+                    r0 = Vector128.Load(a); r1 = Vector128.Load(a + o1); r2 = Vector128.Load(a + o2); r3 = Vector128.Load(a + o3);
+                    r4 = Vector128.Load(a + o4); r5 = Vector128.Load(a + o5); r6 = Vector128.Load(a + o6); r7 = Vector128.Load(a + o7);
+                    a += 16;
+                }
+                else
+                {
+                    if (rest == 0) break;
+                    r0 = Vector128.Load(tail); r1 = Vector128.Load(tail + 16); r2 = Vector128.Load(tail + 32); r3 = Vector128.Load(tail + 48);
+                    r4 = Vector128.Load(tail + 64); r5 = Vector128.Load(tail + 80); r6 = Vector128.Load(tail + 96); r7 = Vector128.Load(tail + 112);
+                    groups = (rest + 3) / 4;
+                }
+                Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
+                    ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b, 0);
+                if (groups > 1)
+                    Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
+                        ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b + 32, 1);
+                if (groups > 2)
+                    Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
+                        ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b + 64, 2);
+                if (groups > 3)
+                    Group(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51,
+                        ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b + 96, 3);
+                b += 128;
+            }
+            var bias0 = Vector128.Load(bias);
+            var bias1 = Vector128.Load(bias + 4);
+            var m0 = Vector128.Load(multipliers);
+            var m1 = Vector128.Load(multipliers + 4);
+            requantize.Apply(c00 + bias0, c01 + bias1, m0, m1).Store(c);
+            requantize.Apply(c10 + bias0, c11 + bias1, m0, m1).Store(c + cStride);
+            requantize.Apply(c20 + bias0, c21 + bias1, m0, m1).Store(c + 2 * cStride);
+            requantize.Apply(c30 + bias0, c31 + bias1, m0, m1).Store(c + 3 * cStride);
+            requantize.Apply(c40 + bias0, c41 + bias1, m0, m1).Store(c + 4 * cStride);
+            requantize.Apply(c50 + bias0, c51 + bias1, m0, m1).Store(c + 5 * cStride);
+            requantize.Apply(c60 + bias0, c61 + bias1, m0, m1).Store(c + 6 * cStride);
+            requantize.Apply(c70 + bias0, c71 + bias1, m0, m1).Store(c + 7 * cStride);
+        }
     }
 
     /// <summary>Reduction group <paramref name="lane"/> of the current 16 values: weights of channels 0-3 and 4-7 against each row's lane.</summary>
