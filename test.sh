@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 bash tools/install-test-deps.sh || { echo "test.sh: installing test dependencies failed"; exit 1; }
-# The NativeAOT proof (issue 6): publish CameraClassifier for linux-x64 (net9.0) and compare it with the JIT build.
+# The NativeAOT proof (issue 6): publish CameraClassifier for linux-x64 and compare it with the JIT build.
 export EDGECNN_AOT_TEST=${EDGECNN_AOT_TEST:-1}
 log=$(mktemp)
 dotnet test EdgeCnn.sln -c Release 2>&1 | tee "$log"

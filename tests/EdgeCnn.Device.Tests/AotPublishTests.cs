@@ -1,4 +1,4 @@
-using Xunit.Abstractions;
+using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Device.Tests;
 
@@ -28,7 +28,8 @@ public sealed class AotPublishTests(ITestOutputHelper output)
 /// <summary>Runs only when EDGECNN_AOT_TEST=1 (test.sh sets it); otherwise reported as skipped, with why.</summary>
 public sealed class AotFactAttribute : FactAttribute
 {
-    public AotFactAttribute()
+    public AotFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (Environment.GetEnvironmentVariable("EDGECNN_AOT_TEST") != "1")
             Skip = "set EDGECNN_AOT_TEST=1 to publish CameraClassifier with NativeAOT (takes a few minutes); ./test.sh sets it";

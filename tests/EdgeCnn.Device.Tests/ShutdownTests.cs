@@ -20,7 +20,7 @@ public sealed class ShutdownTests : IDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { program, "--model", model, "--device", "/dev/video61" }) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = new System.Text.StringBuilder();
         var retrying = new ManualResetEventSlim();
         process.ErrorDataReceived += (_, e) =>
@@ -32,7 +32,7 @@ public sealed class ShutdownTests : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            Assert.True(retrying.Wait(TimeSpan.FromSeconds(60)), $"the program never reported the missing camera: {stderr}");
+            Assert.True(retrying.Wait(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken), $"the program never reported the missing camera: {stderr}");
             Assert.Equal(0, Tools.Run("kill", [$"-{signal}", process.Id.ToString()]).ExitCode);
             Assert.True(process.WaitForExit(20_000), "the program did not stop after the signal");
             process.WaitForExit();

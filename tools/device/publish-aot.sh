@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Publishes CameraClassifier with NativeAOT for linux-x64 (net9.0: the AOT packs available here), runs
+# Publishes CameraClassifier with NativeAOT for linux-x64, runs
 # it on the sample images, checks that its predictions equal the JIT build's, prints the binary size,
 # and fails on any trim/AOT warning or a binary above the size budget.
 #
@@ -12,10 +12,10 @@ model="$root/models/mobilenet_v2_1.0_224_quant.ecnn"
 images="$root/models/samples"
 # The instruction set of this machine's CPU family (x86-64-v3 plus AVX-VNNI where present), so the
 # binary runs on the host that checks it.
-isa="x86-x64-v2"
+isa="x86-64-v2"
 if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && grep -qw bmi2 /proc/cpuinfo; then
-  isa="x86-x64-v3"
-  grep -qw avx_vnni /proc/cpuinfo && isa="x86-x64-v3,avxvnni"
+  isa="x86-64-v3"
+  grep -qw avx_vnni /proc/cpuinfo && isa="x86-64-v3,avxvnni"
 fi
 out=""
 while [ $# -gt 0 ]; do
@@ -40,11 +40,11 @@ echo "== JIT build (net10.0)"
 dotnet build "$project" -c Release -nologo -v q > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 jit_dll="$root/device-samples/CameraClassifier/bin/Release/net10.0/CameraClassifier.dll"
 
-echo "== NativeAOT publish (linux-x64, net9.0, IlcInstructionSet=$isa)"
+echo "== NativeAOT publish (linux-x64, IlcInstructionSet=$isa)"
 # Force the ILC step to run again so its trim/AOT warnings are printed even when nothing changed.
-rm -rf "$root/device-samples/CameraClassifier/obj/Release/net9.0/linux-x64/native"
+rm -rf "$root/device-samples/CameraClassifier/obj/Release/net10.0/linux-x64/native"
 dotnet publish "$project" -c Release -r linux-x64 -nologo \
-  -p:PublishAot=true -p:EdgeCnnTargetFramework=net9.0 "-p:IlcInstructionSet=${isa//,/%2C}" \
+  -p:PublishAot=true "-p:IlcInstructionSet=${isa//,/%2C}" \
   -o "$out" > "$work/publish.log" 2>&1 || { cat "$work/publish.log"; echo "publish-aot: publish failed" >&2; exit 1; }
 if grep -E "warning (IL[0-9]{4}|AOT)" "$work/publish.log" | sort -u > "$work/warnings.txt" && [ -s "$work/warnings.txt" ]; then
   cat "$work/warnings.txt"

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeCnn.Cli;
 using EdgeCnn.Converter.Datasets;
 
@@ -27,7 +28,8 @@ public sealed class FashionMnistFactAttribute : FactAttribute
     public static bool Available => File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "t10k-images-idx3-ubyte.gz"))
         || File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "t10k-images-idx3-ubyte"));
 
-    public FashionMnistFactAttribute()
+    public FashionMnistFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!Available) Skip = $"Fashion-MNIST not found in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist; tools/install-test-deps.sh does)";
     }

@@ -5,7 +5,6 @@ using EdgeCnn.Converter.Lowering;
 using EdgeCnn.Converter.Passes;
 using EdgeCnn.Converter.Quantization;
 using EdgeCnn.Converter.Tflite;
-using Xunit.Abstractions;
 using Ref = EdgeCnn.Converter.Tests.Tflite.NhwcFloatReference;
 
 namespace EdgeCnn.Converter.Tests.Tflite;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using EdgeCnn.Kernels;
 using EdgeCnn.Kernels.Isa;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 
@@ -73,8 +72,8 @@ public class IsaConfigurationTests(ITestOutputHelper output)
         start.Environment[ChildMarker] = reportPath;
         var watch = Stopwatch.StartNew();
         using var child = Process.Start(start)!;
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEndAsync();
+        var stdout = child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         try
         {
