@@ -46,6 +46,21 @@ public class FirstLayerKernelTests
         Assert.Equal(2 * 9 * 16, counts.Sdot);
     }
 
+    /// <summary>
+    /// The int16 panel of the multiply-by-element kernel, for tiles inside the input: two TBL per pair of
+    /// window values (pixels 0-3 and 4-7), 5 pairs per window row of 9 values.
+    /// </summary>
+    [Fact]
+    public void WideningKernelGathersInteriorTilesWithTbl()
+    {
+        var kernel = KernelTable.EmulatedFirstLayer.Single(k => k.Info.Isa == KernelIsa.Neon);
+        var c = ConvCase.Create("interior", 7, 1, 6, 17, 3, 8, 3, stride: 2);
+        var counts = EmulatedNeonSimd.Counts;
+        counts.Reset();
+        Assert.True(c.Expected().AsSpan().SequenceEqual(KernelRunner.FirstLayer(kernel, c)));
+        Assert.Equal(2 * 3 * 10, counts.Tbl);
+    }
+
     [Fact]
     public void TableLookupFollowsTheArmDefinition()
     {

@@ -63,6 +63,11 @@ internal sealed unsafe class FirstLayerKernel<TKernel, TSimd> : FirstLayerKernel
         layout.MR == 8 && layout.KGroup == 4 && layout.ElementBytes == 1 && !layout.FlipActivations
         && 3 * g.StrideW * g.InC + rowK <= 32;
 
+    /// <summary>The int16 layout of the multiply-by-element kernel: [K][8 rows], one value per group.</summary>
+    private static bool HasWideTableGather(in GemmLayout layout, in ConvGeometry g, int rowK) =>
+        layout.MR == 8 && layout.KGroup == 1 && layout.ElementBytes == 2 && !layout.FlipActivations
+        && 3 * g.StrideW * g.InC + rowK + 1 <= 32;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(sbyte* input, sbyte* output, PackedFirstLayerWeights w, int tileBegin, int tileEnd)
     {
@@ -72,21 +77,34 @@ internal sealed unsafe class FirstLayerKernel<TKernel, TSimd> : FirstLayerKernel
         int mr = layout.MR, nr = layout.NR, m = w.Rows, n = gemm.N;
         byte* panel = stackalloc byte[layout.PanelBytes(gemm.K) + 16];
         sbyte* partial = stackalloc sbyte[mr * nr];
-        bool table = HasTableGather(layout, g, w.RowK);
+        bool table = HasTableGather(layout, g, w.RowK), wide = HasWideTableGather(layout, g, w.RowK);
         int pixelStep = g.StrideW * g.InC;
-        // Group g's indices for 4 pixels: pixel r's bytes r * pixelStep + 4g + j, j < 4.
-        Vector128<byte>* indices = stackalloc Vector128<byte>[4];
+        Vector128<byte>* indices = stackalloc Vector128<byte>[16];
+        // SDOT panel: group g's indices for 4 pixels: pixel r's bytes r * pixelStep + 4g + j, j < 4.
         for (int group = 0; group < w.RowK / 4 && table; group++)
         {
             byte* idx = (byte*)(indices + group);
             for (int i = 0; i < 16; i++) idx[i] = (byte)(i / 4 * pixelStep + 4 * group + i % 4);
+        }
+        // int16 panel: values 2p and 2p + 1 of the 8 pixels; pixels 0-3 from the first table, 4-7 from the
+        // second (out-of-range index 255 gives 0, so the two lookups combine with OR).
+        for (int pair = 0; pair < (w.RowK + 1) / 2 && wide; pair++)
+        {
+            byte* first = (byte*)(indices + 2 * pair), second = (byte*)(indices + 2 * pair + 1);
+            for (int i = 0; i < 16; i++)
+            {
+                int r = i % 8, value = 2 * pair + i / 8;
+                first[i] = r < 4 ? (byte)(r * pixelStep + value) : (byte)255;
+                second[i] = r >= 4 ? (byte)((r - 4) * pixelStep + value) : (byte)255;
+            }
         }
         sbyte* inputEnd = input + (nint)g.N * g.InH * g.InW * g.InC;
         var q = gemm.Requantization;
         for (int tile = tileBegin; tile < tileEnd; tile++)
         {
             int m0 = tile * mr, valid = Math.Min(mr, m - m0);
-            if (!(table && valid == mr && TableGather(input, inputEnd, w, m0, indices, panel)))
+            if (!(table && valid == mr && TableGather(input, inputEnd, w, m0, indices, panel, false))
+                && !(wide && valid == mr && TableGather(input, inputEnd, w, m0, indices, panel, true)))
                 Gather(input, w, m0, valid, panel);
             for (int t = 0; t < gemm.NTiles; t++)
             {
@@ -109,12 +127,15 @@ internal sealed unsafe class FirstLayerKernel<TKernel, TSimd> : FirstLayerKernel
     }
 
     /// <summary>
-    /// The SDOT panel of 8 pixels m0..m0+7 when they share an output row and every window lies inside the
-    /// input (false otherwise): [window row][group][pixel][4 bytes]. Bytes past KernelW * InC in a group
-    /// belong to the next pixel; their weights are zero. Reads stay below <paramref name="inputEnd"/>.
+    /// The panel of 8 pixels m0..m0+7 when they share an output row and every window lies inside the input
+    /// (false otherwise). SDOT: [window row][group][pixel][4 bytes], bytes past KernelW * InC in a group
+    /// belong to the next pixel and meet zero weights. <paramref name="wide"/>: [value][pixel] as int16
+    /// (SXTL, SXTL2 of each pair of values); an odd row's last pair writes one value into the next window
+    /// row's first slot, rewritten next (or into the panel's 16 spare bytes). Reads stay below
+    /// <paramref name="inputEnd"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TableGather(sbyte* input, sbyte* inputEnd, PackedFirstLayerWeights w, int m0, Vector128<byte>* indices, byte* panel)
+    private static bool TableGather(sbyte* input, sbyte* inputEnd, PackedFirstLayerWeights w, int m0, Vector128<byte>* indices, byte* panel, bool wide)
     {
         var g = w.Geometry;
         int pixels = g.OutH * g.OutW;
@@ -126,12 +147,23 @@ internal sealed unsafe class FirstLayerKernel<TKernel, TSimd> : FirstLayerKernel
         nint half = (nint)4 * g.StrideW * g.InC, inRow = (nint)g.InW * g.InC;
         sbyte* p = input + (((nint)image * g.InH + top) * g.InW + left) * g.InC;
         if (p + (g.KernelH - 1) * inRow + half + 32 > inputEnd) return false;
-        int groups = w.RowK / 4;
+        int groups = w.RowK / 4, pairs = (w.RowK + 1) / 2;
         var dst = (Vector128<sbyte>*)panel;
         for (int kh = 0; kh < g.KernelH; kh++, p += inRow)
         {
             Vector128<sbyte> t0 = Vector128.Load(p), t1 = Vector128.Load(p + 16);
             Vector128<sbyte> u0 = Vector128.Load(p + half), u1 = Vector128.Load(p + half + 16);
+            if (wide)
+            {
+                var values = (Vector128<short>*)panel + kh * w.RowK;
+                for (int pair = 0; pair < pairs; pair++)
+                {
+                    var bytes = TSimd.VectorTableLookup2(t0, t1, indices[2 * pair]) | TSimd.VectorTableLookup2(u0, u1, indices[2 * pair + 1]);
+                    values[2 * pair] = Vector128.WidenLower(bytes);
+                    values[2 * pair + 1] = Vector128.WidenUpper(bytes);
+                }
+                continue;
+            }
             for (int group = 0; group < groups; group++)
             {
                 dst[0] = TSimd.VectorTableLookup2(t0, t1, indices[group]);
