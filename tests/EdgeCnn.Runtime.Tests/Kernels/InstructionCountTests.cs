@@ -80,6 +80,18 @@ public class InstructionCountTests(ITestOutputHelper output)
         Assert.Equal(8 * 16 + 8 * 8, counts.Sdot);
     }
 
+    /// <summary>The direct SDOT GEMM on M = 12 (K = 32): 16 SDOT per group for rows 0-7, 8 for the last 4 rows.</summary>
+    [Fact]
+    public void DirectSdotGemmRunsTheLastFourRowsOnAHalfTile()
+    {
+        var kernel = KernelTable.EmulatedGemm.Single(k => k.Info.Name == "Gemm_Int8_NeonDotDirect_8x8");
+        var c = ConvCase.Create("M 12", 8, 1, 1, 12, 32, 8, 1);
+        var counts = EmulatedNeonSimd.Counts;
+        counts.Reset();
+        Assert.True(c.Expected().AsSpan().SequenceEqual(KernelRunner.Gemm(kernel, c)));
+        Assert.Equal(8 * 16 + 8 * 8, counts.Sdot);
+    }
+
     private static double MacsPerInstruction(EdgeCnn.Kernels.Gemm.GemmKernel kernel, ConvCase c)
     {
         var counts = EmulatedNeonSimd.Counts;

@@ -13,9 +13,10 @@ namespace EdgeCnn.Kernels.Gemm;
 /// packed kernel). Per 16 reduction values: 8 row loads, 8 weight loads and 64 SDOT (16 MACs each).
 /// A 1x1 convolution reads its input in place; an im2col row is still gathered into scratch first.
 /// <para>
-/// Each row tile runs every column tile of its range in turn, so B is read once per 8 rows: layers
-/// whose weights exceed <see cref="DirectWeightBytes"/> (more than half a Cortex-A76 L2) run the packed
-/// kernel instead, which reads each B tile once per chunk of packed rows.
+/// Each row tile runs every column tile of its range in turn, so B is read once per 8 rows: layers with
+/// more than one row tile whose weights exceed <see cref="DirectWeightBytes"/> (more than half a
+/// Cortex-A76 L2) run the packed kernel instead, which reads each B tile once per chunk of packed rows.
+/// A last row tile of at most 4 rows runs a 4x8 tile (small-M layers: M = 49, 196, a batch-1 classifier).
 /// </para>
 /// </summary>
 internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSimd : struct, IArmSimd
@@ -37,7 +38,7 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
         int nTileBegin, int nTileEnd, sbyte* output, int outputStride, byte* scratch)
     {
         if (w.Layout != Layout) throw new ArgumentException($"weights packed for {w.Layout}, kernel {Info.Name} needs {Layout}");
-        if ((long)w.N * w.K > DirectWeightBytes)
+        if ((long)w.N * w.K > DirectWeightBytes && MTiles(m) > 1)
         {
             _packed.Run(rows, m, w, mTileBegin, mTileEnd, nTileBegin, nTileEnd, output, outputStride, scratch);
             return;
@@ -79,7 +80,10 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
             for (int t = Math.Max(fullEnd, nTileBegin); t < nTileEnd; t++)
             {
                 int n0 = t * 8, cols = Math.Min(8, n - n0);
-                Tiles(1, first, offsets, blocks, rest, tail, b + (nint)t * tileBytes, tileBytes, w.Bias + n0, w.Multipliers + n0, q, partial, 8);
+                if (valid <= 4)
+                    FourRows(first, offsets, blocks, rest, tail, b + (nint)t * tileBytes, w.Bias + n0, w.Multipliers + n0, q, partial, 8);
+                else
+                    Tiles(1, first, offsets, blocks, rest, tail, b + (nint)t * tileBytes, tileBytes, w.Bias + n0, w.Multipliers + n0, q, partial, 8);
                 sbyte* c = output + (nint)m0 * outputStride + n0;
                 for (int r = 0; r < valid; r++)
                     Buffer.MemoryCopy(partial + r * 8, c + (nint)r * outputStride, cols, cols);
@@ -146,6 +150,70 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
             requantize.Apply(c60 + bias0, c61 + bias1, m0, m1).Store(c + 6 * cStride);
             requantize.Apply(c70 + bias0, c71 + bias1, m0, m1).Store(c + 7 * cStride);
         }
+    }
+
+    /// <summary>Rows 0-3 of one column tile: 8 SDOT per reduction group instead of 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourRows(sbyte* a, nint* offsets, int blocks, int rest, sbyte* tail, byte* b, int* bias, float* multipliers,
+        in Requantization q, sbyte* c, nint cStride)
+    {
+        Vector128<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        nint o1 = offsets[1], o2 = offsets[2], o3 = offsets[3];
+        for (int blk = 0; blk <= blocks; blk++)
+        {
+            Vector128<sbyte> r0, r1, r2, r3;
+            int groups = 4;
+            if (blk < blocks)
+            {
+                r0 = Vector128.Load(a); r1 = Vector128.Load(a + o1); r2 = Vector128.Load(a + o2); r3 = Vector128.Load(a + o3);
+                a += 16;
+            }
+            else
+            {
+                if (rest == 0) break;
+                r0 = Vector128.Load(tail); r1 = Vector128.Load(tail + 16); r2 = Vector128.Load(tail + 32); r3 = Vector128.Load(tail + 48);
+                groups = (rest + 3) / 4;
+            }
+            for (int j = 0; j < groups; j++)
+            {
+                var b0 = Vector128.Load((sbyte*)b + 32 * j);
+                var b1 = Vector128.Load((sbyte*)b + 32 * j + 16);
+                // The lane must be a constant: one SDOT pattern per group position.
+                switch (j)
+                {
+                    case 0: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 0); break;
+                    case 1: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 1); break;
+                    case 2: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 2); break;
+                    default: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 3); break;
+                }
+            }
+            b += 128;
+        }
+        var requantize = new NeonRequantization<TSimd>(q);
+        var bias0 = Vector128.Load(bias);
+        var bias1 = Vector128.Load(bias + 4);
+        var m0 = Vector128.Load(multipliers);
+        var m1 = Vector128.Load(multipliers + 4);
+        requantize.Apply(c00 + bias0, c01 + bias1, m0, m1).Store(c);
+        requantize.Apply(c10 + bias0, c11 + bias1, m0, m1).Store(c + cStride);
+        requantize.Apply(c20 + bias0, c21 + bias1, m0, m1).Store(c + 2 * cStride);
+        requantize.Apply(c30 + bias0, c31 + bias1, m0, m1).Store(c + 3 * cStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Four(ref Vector128<int> c00, ref Vector128<int> c01, ref Vector128<int> c10, ref Vector128<int> c11,
+        ref Vector128<int> c20, ref Vector128<int> c21, ref Vector128<int> c30, ref Vector128<int> c31,
+        Vector128<sbyte> r0, Vector128<sbyte> r1, Vector128<sbyte> r2, Vector128<sbyte> r3, Vector128<sbyte> b0, Vector128<sbyte> b1,
+        [System.Diagnostics.CodeAnalysis.ConstantExpected(Max = (byte)3)] byte lane)
+    {
+        c00 = TSimd.DotProductBySelectedQuadruplet(c00, b0, r0, lane);
+        c01 = TSimd.DotProductBySelectedQuadruplet(c01, b1, r0, lane);
+        c10 = TSimd.DotProductBySelectedQuadruplet(c10, b0, r1, lane);
+        c11 = TSimd.DotProductBySelectedQuadruplet(c11, b1, r1, lane);
+        c20 = TSimd.DotProductBySelectedQuadruplet(c20, b0, r2, lane);
+        c21 = TSimd.DotProductBySelectedQuadruplet(c21, b1, r2, lane);
+        c30 = TSimd.DotProductBySelectedQuadruplet(c30, b0, r3, lane);
+        c31 = TSimd.DotProductBySelectedQuadruplet(c31, b1, r3, lane);
     }
 
     /// <summary>Reduction group <paramref name="lane"/> of the current 16 values: weights of channels 0-3 and 4-7 against each row's lane.</summary>
