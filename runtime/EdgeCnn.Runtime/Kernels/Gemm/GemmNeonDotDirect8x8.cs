@@ -174,19 +174,10 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
                 r0 = Vector128.Load(tail); r1 = Vector128.Load(tail + 16); r2 = Vector128.Load(tail + 32); r3 = Vector128.Load(tail + 48);
                 groups = (rest + 3) / 4;
             }
-            for (int j = 0; j < groups; j++)
-            {
-                var b0 = Vector128.Load((sbyte*)b + 32 * j);
-                var b1 = Vector128.Load((sbyte*)b + 32 * j + 16);
-                // The lane must be a constant: one SDOT pattern per group position.
-                switch (j)
-                {
-                    case 0: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 0); break;
-                    case 1: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 1); break;
-                    case 2: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 2); break;
-                    default: Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b0, b1, 3); break;
-                }
-            }
+            Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b, 0);
+            if (groups > 1) Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b + 32, 1);
+            if (groups > 2) Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b + 64, 2);
+            if (groups > 3) Four(ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, r0, r1, r2, r3, b + 96, 3);
             b += 128;
         }
         var requantize = new NeonRequantization<TSimd>(q);
@@ -203,9 +194,11 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Four(ref Vector128<int> c00, ref Vector128<int> c01, ref Vector128<int> c10, ref Vector128<int> c11,
         ref Vector128<int> c20, ref Vector128<int> c21, ref Vector128<int> c30, ref Vector128<int> c31,
-        Vector128<sbyte> r0, Vector128<sbyte> r1, Vector128<sbyte> r2, Vector128<sbyte> r3, Vector128<sbyte> b0, Vector128<sbyte> b1,
+        Vector128<sbyte> r0, Vector128<sbyte> r1, Vector128<sbyte> r2, Vector128<sbyte> r3, byte* b,
         [System.Diagnostics.CodeAnalysis.ConstantExpected(Max = (byte)3)] byte lane)
     {
+        var b0 = Vector128.Load((sbyte*)b);
+        var b1 = Vector128.Load((sbyte*)b + 16);
         c00 = TSimd.DotProductBySelectedQuadruplet(c00, b0, r0, lane);
         c01 = TSimd.DotProductBySelectedQuadruplet(c01, b1, r0, lane);
         c10 = TSimd.DotProductBySelectedQuadruplet(c10, b0, r1, lane);
