@@ -82,6 +82,15 @@ internal sealed unsafe class Depthwise3x3Neon8c<TSimd> : DepthwiseKernel where T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<short> Widen(sbyte* p, Vector64<sbyte> zp) => TSimd.SubtractWideningLower(Vector64.Load(p), zp);
 
+    /// <summary>acc += x * w over 8 int16 lanes: SMLAL (lanes 0-3) and SMLAL2 (lanes 4-7).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Mla(ref Vector128<int> acc0, ref Vector128<int> acc1, Vector128<short> x, Vector128<short> wt)
+    {
+        acc0 = TSimd.MultiplyWideningLowerAndAdd(acc0, x.GetLower(), wt.GetLower());
+        acc1 = TSimd.MultiplyWideningUpperAndAdd(acc1, x, wt);
+    }
+
+
     /// <summary>
     /// Interior pixels [begin, end): all nine taps' inputs inside the input. The weights stay in registers
     /// twice over, as int16x8 for SMLAL2 (channels 4-7) and as their low halves for SMLAL (channels 0-3):
@@ -137,46 +146,42 @@ internal sealed unsafe class Depthwise3x3Neon8c<TSimd> : DepthwiseKernel where T
     }
 
     /// <summary>
-    /// Pixels [begin, end) whose windows cross the left or right edge, with the interior's registers: a
-    /// column outside the input reads column 0 instead and its widened inputs are masked to 0 (rows outside
-    /// have zero weights, as in <see cref="Interior"/>).
+    /// Pixels [begin, end) whose windows cross the left or right edge. Branch-free over the 9 taps: a column
+    /// outside the input reads column 0 instead, and a tap outside (its row or its column) gets its weights
+    /// masked to 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BorderPixels(in ConvGeometry g, PackedDepthwiseWeights w, sbyte** rows, int valid, int begin, int end, int ch, sbyte* dst)
     {
         if (begin >= end) return;
         int c = g.OutC;
-        var w00 = Weight(w, valid, 0, 0, ch); var w01 = Weight(w, valid, 0, 1, ch); var w02 = Weight(w, valid, 0, 2, ch);
-        var w10 = Weight(w, valid, 1, 0, ch); var w11 = Weight(w, valid, 1, 1, ch); var w12 = Weight(w, valid, 1, 2, ch);
-        var w20 = Weight(w, valid, 2, 0, ch); var w21 = Weight(w, valid, 2, 1, ch); var w22 = Weight(w, valid, 2, 2, ch);
-        Vector64<short> l00 = w00.GetLower(), l01 = w01.GetLower(), l02 = w02.GetLower();
-        Vector64<short> l10 = w10.GetLower(), l11 = w11.GetLower(), l12 = w12.GetLower();
-        Vector64<short> l20 = w20.GetLower(), l21 = w21.GetLower(), l22 = w22.GetLower();
+        nint taps = w.PaddedChannels;
+        var zp = Vector64.Create((sbyte)w.InZp);
         var bias0 = Vector128.Load(w.Bias + ch);
         var bias1 = Vector128.Load(w.Bias + ch + 4);
         var m0 = Vector128.Load(w.Multipliers + ch);
         var m1 = Vector128.Load(w.Multipliers + ch + 4);
         var requantize = new NeonRequantization<TSimd>(w.Requantization);
-        var zp = Vector64.Create((sbyte)w.InZp);
-        sbyte* p0 = rows[0] + ch, p1 = rows[1] + ch, p2 = rows[2] + ch;
+        // All-ones for an input row inside the input, zero outside.
+        var row0 = Vector128.Create((short)-(valid & 1));
+        var row1 = Vector128.Create((short)-((valid >> 1) & 1));
+        var row2 = Vector128.Create((short)-((valid >> 2) & 1));
+        sbyte* r0 = rows[0] + ch, r1 = rows[1] + ch, r2 = rows[2] + ch;
         for (int ow = begin; ow < end; ow++)
         {
             int left = ow * g.StrideW - g.PadLeft;
-            bool in0 = (uint)left < (uint)g.InW, in1 = (uint)(left + 1) < (uint)g.InW, in2 = (uint)(left + 2) < (uint)g.InW;
-            nint o0 = in0 ? (nint)left * c : 0, o1 = in1 ? (nint)(left + 1) * c : 0, o2 = in2 ? (nint)(left + 2) * c : 0;
-            var k0 = Vector128.Create((short)(in0 ? -1 : 0));
-            var k1 = Vector128.Create((short)(in1 ? -1 : 0));
-            var k2 = Vector128.Create((short)(in2 ? -1 : 0));
+            short* wp = w.Weights + ch;
             Vector128<int> acc0 = bias0, acc1 = bias1;
-            Tap(ref acc0, ref acc1, Widen(p0 + o0, zp) & k0, w00, l00);
-            Tap(ref acc0, ref acc1, Widen(p0 + o1, zp) & k1, w01, l01);
-            Tap(ref acc0, ref acc1, Widen(p0 + o2, zp) & k2, w02, l02);
-            Tap(ref acc0, ref acc1, Widen(p1 + o0, zp) & k0, w10, l10);
-            Tap(ref acc0, ref acc1, Widen(p1 + o1, zp) & k1, w11, l11);
-            Tap(ref acc0, ref acc1, Widen(p1 + o2, zp) & k2, w12, l12);
-            Tap(ref acc0, ref acc1, Widen(p2 + o0, zp) & k0, w20, l20);
-            Tap(ref acc0, ref acc1, Widen(p2 + o1, zp) & k1, w21, l21);
-            Tap(ref acc0, ref acc1, Widen(p2 + o2, zp) & k2, w22, l22);
+            for (int kw = 0; kw < 3; kw++, wp += taps)
+            {
+                int iw = left + kw;
+                bool inside = (uint)iw < (uint)g.InW;
+                nint offset = inside ? (nint)iw * c : 0;
+                var column = Vector128.Create((short)(inside ? -1 : 0));
+                Mla(ref acc0, ref acc1, Widen(r0 + offset, zp), Vector128.Load(wp) & row0 & column);
+                Mla(ref acc0, ref acc1, Widen(r1 + offset, zp), Vector128.Load(wp + 3 * taps) & row1 & column);
+                Mla(ref acc0, ref acc1, Widen(r2 + offset, zp), Vector128.Load(wp + 6 * taps) & row2 & column);
+            }
             requantize.Apply(acc0, acc1, m0, m1).Store(dst + (nint)ow * c + ch);
         }
     }
