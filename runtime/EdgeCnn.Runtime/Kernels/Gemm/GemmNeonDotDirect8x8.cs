@@ -105,8 +105,10 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
         {
             sbyte* a = rowsBase;
             byte* b = bTiles;
-            Vector128<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-            Vector128<int> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+            var bias0 = Vector128.Load(bias);
+            var bias1 = Vector128.Load(bias + 4);
+            Vector128<int> c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
+            Vector128<int> c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1, c60 = bias0, c61 = bias1, c70 = bias0, c71 = bias1;
             for (int blk = 0; blk <= blocks; blk++)
             {
                 Vector128<sbyte> r0, r1, r2, r3, r4, r5, r6, r7;
@@ -137,18 +139,16 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
                         ref c60, ref c61, ref c70, ref c71, r0, r1, r2, r3, r4, r5, r6, r7, b + 96, 3);
                 b += 128;
             }
-            var bias0 = Vector128.Load(bias);
-            var bias1 = Vector128.Load(bias + 4);
             var m0 = Vector128.Load(multipliers);
             var m1 = Vector128.Load(multipliers + 4);
-            requantize.Apply(c00 + bias0, c01 + bias1, m0, m1).Store(c);
-            requantize.Apply(c10 + bias0, c11 + bias1, m0, m1).Store(c + cStride);
-            requantize.Apply(c20 + bias0, c21 + bias1, m0, m1).Store(c + 2 * cStride);
-            requantize.Apply(c30 + bias0, c31 + bias1, m0, m1).Store(c + 3 * cStride);
-            requantize.Apply(c40 + bias0, c41 + bias1, m0, m1).Store(c + 4 * cStride);
-            requantize.Apply(c50 + bias0, c51 + bias1, m0, m1).Store(c + 5 * cStride);
-            requantize.Apply(c60 + bias0, c61 + bias1, m0, m1).Store(c + 6 * cStride);
-            requantize.Apply(c70 + bias0, c71 + bias1, m0, m1).Store(c + 7 * cStride);
+            requantize.Apply(c00, c01, m0, m1).Store(c);
+            requantize.Apply(c10, c11, m0, m1).Store(c + cStride);
+            requantize.Apply(c20, c21, m0, m1).Store(c + 2 * cStride);
+            requantize.Apply(c30, c31, m0, m1).Store(c + 3 * cStride);
+            requantize.Apply(c40, c41, m0, m1).Store(c + 4 * cStride);
+            requantize.Apply(c50, c51, m0, m1).Store(c + 5 * cStride);
+            requantize.Apply(c60, c61, m0, m1).Store(c + 6 * cStride);
+            requantize.Apply(c70, c71, m0, m1).Store(c + 7 * cStride);
         }
     }
 
@@ -157,7 +157,9 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
     private static void FourRows(sbyte* a, nint* offsets, int blocks, int rest, sbyte* tail, byte* b, int* bias, float* multipliers,
         in Requantization q, sbyte* c, nint cStride)
     {
-        Vector128<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        var bias0 = Vector128.Load(bias);
+        var bias1 = Vector128.Load(bias + 4);
+        Vector128<int> c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
         nint o1 = offsets[1], o2 = offsets[2], o3 = offsets[3];
         for (int blk = 0; blk <= blocks; blk++)
         {
@@ -181,14 +183,12 @@ internal sealed unsafe class GemmNeonDotDirect8x8<TSimd> : GemmKernel where TSim
             b += 128;
         }
         var requantize = new NeonRequantization<TSimd>(q);
-        var bias0 = Vector128.Load(bias);
-        var bias1 = Vector128.Load(bias + 4);
         var m0 = Vector128.Load(multipliers);
         var m1 = Vector128.Load(multipliers + 4);
-        requantize.Apply(c00 + bias0, c01 + bias1, m0, m1).Store(c);
-        requantize.Apply(c10 + bias0, c11 + bias1, m0, m1).Store(c + cStride);
-        requantize.Apply(c20 + bias0, c21 + bias1, m0, m1).Store(c + 2 * cStride);
-        requantize.Apply(c30 + bias0, c31 + bias1, m0, m1).Store(c + 3 * cStride);
+        requantize.Apply(c00, c01, m0, m1).Store(c);
+        requantize.Apply(c10, c11, m0, m1).Store(c + cStride);
+        requantize.Apply(c20, c21, m0, m1).Store(c + 2 * cStride);
+        requantize.Apply(c30, c31, m0, m1).Store(c + 3 * cStride);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
