@@ -203,7 +203,8 @@ public static class Supervisor
     private static TimeSpan CpuTime(Process process)
     {
         try { return process.TotalProcessorTime; }
-        catch (InvalidOperationException) { return TimeSpan.Zero; } // exited: the next read of stdout says so
+        // Exited (InvalidOperationException, or Win32Exception when /proc no longer has it): stdout says so next.
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { return TimeSpan.Zero; }
     }
 
     private static string HostPath() =>
