@@ -99,8 +99,26 @@ public static class EvalCommand
     private static Func<int, float[]> EcnnScorer(string path, ILabeledImageSource data, FitCheck fit)
     {
         var runner = new ImageRunner(path);
+        RequireOnePixel(path, runner.Session.GetOutputShape(0), channelsLast: true);
         fit(runner.Session.InputShape, runner.Session.GetOutputShape(0)[^1]);
         return i => runner.Run(data.LoadImage(i)).ToArray();
+    }
+
+    /// <summary>
+    /// Accuracy against one label per image needs one score vector per image. Both scorers give scores
+    /// in the int8 session's layout (channels last), but a feature map (per-pixel scores, e.g.
+    /// segmentation) has no single class to compare with an image label: refuse it clearly.
+    /// </summary>
+    private static void RequireOnePixel(string path, int[]? shape, bool channelsLast)
+    {
+        if (shape is null || shape.Length < 3) return;
+        long pixels = 1;
+        var spatial = channelsLast ? shape[1..^1] : shape[2..];
+        foreach (var d in spatial) pixels *= Math.Max(d, 1);
+        if (pixels > 1)
+            throw new UserInputException(
+                $"{path}: the output of shape {string.Join("x", shape)} holds scores per pixel ({pixels} pixels); eval measures one class per image. " +
+                "For float-vs-int8 agreement per pixel see the report of 'edgecnn convert'");
     }
 
     /// <summary>The float graph of an ONNX model or a float TFLite model (both run in the float executor).</summary>
@@ -129,9 +147,13 @@ public static class EvalCommand
         var inputs = new ModelInputBuilder(preprocessing, [nchw[0], nchw[2], nchw[3], nchw[1]]);
         if (graph.Outputs.Count == 0) throw new UserInputException($"{path}: the model declares no outputs");
         string input = graph.Inputs[0], output = graph.Outputs[0];
-        if (graph.GetValue(output).Shape is { Length: > 0 } outShape && outShape[^1] > 0)
-            fit([nchw[0], nchw[2], nchw[3], nchw[1]], outShape[^1]);
+        var outShape = graph.GetValue(output).Shape;
+        RequireOnePixel(path, outShape, channelsLast: false);
+        // Channels are axis 1 in ONNX's layout ([N, C] or [N, C, 1, 1] once RequireOnePixel has passed).
+        if (outShape is { Length: >= 2 } && outShape[1] > 0)
+            fit([nchw[0], nchw[2], nchw[3], nchw[1]], outShape[1]);
         var executor = new FloatExecutor(graph);
-        return i => executor.Run(new Dictionary<string, Tensor> { [input] = inputs.Nchw(data.LoadImage(i)) })[output].AsFloats();
+        // The same layout as an .ecnn model's scores (NCHW feature maps would come out channel-major).
+        return i => OutputAgreement.InSessionLayout(executor.Run(new Dictionary<string, Tensor> { [input] = inputs.Nchw(data.LoadImage(i)) })[output]);
     }
 }
