@@ -77,6 +77,25 @@ public sealed partial class ModelValidator
                     throw Fail($"{f}.betaScale", betaScale, $"{what}: beta {Text(beta)} * input scale {Text(x.Scale)} must be positive and finite");
                 break;
             }
+            case OpType.LayerNorm: case OpType.L2Norm:
+            {
+                // gamma / out_scale, beta / out_scale, epsilon over the input scale: the step's own factory decides.
+                var x = In(0); var y = Out();
+                int channels = x.Shape[^1];
+                try
+                {
+                    if (op.Type == OpType.LayerNorm)
+                        Reference.ChannelNormQuantization.LayerNorm(channels, x.Scale, x.ZeroPoint, Floats(In(1)), Floats(In(2)),
+                            op.Floats[0], y.Scale, y.ZeroPoint, op.ActivationMin, op.ActivationMax);
+                    else
+                        Reference.ChannelNormQuantization.L2Norm(channels, x.Scale, x.ZeroPoint, op.Floats[0], y.Scale, y.ZeroPoint, op.ActivationMin, op.ActivationMax);
+                }
+                catch (ArgumentException e)
+                {
+                    throw Fail($"{f}.normalization", Text(op.Floats[0]), $"{what}: the normalization constants cannot be derived: {e.Message}");
+                }
+                break;
+            }
             case OpType.Activation:
             {
                 var x = In(0); var y = Out();
@@ -109,6 +128,13 @@ public sealed partial class ModelValidator
     private void RequireFinite(string field, string what, float value, string formula)
     {
         if (!float.IsFinite(value)) throw Fail(field, value, $"{what}: {formula} must be finite");
+    }
+
+    private static float[] Floats(TensorDef constant)
+    {
+        var values = new float[constant.Data!.Length / 4];
+        for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(constant.Data.AsSpan(4 * i));
+        return values;
     }
 
     private static bool IsUsable(float value) => value > 0f && float.IsFinite(value);
