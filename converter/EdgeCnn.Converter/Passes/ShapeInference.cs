@@ -20,6 +20,9 @@ public static class ShapeInference
     /// <summary>Largest graph input the converter accepts (3 x 2048 x 2048): calibration keeps float activations in memory.</summary>
     public const int MaxInputElements = 3 * 2048 * 2048;
 
+    /// <summary>Largest activation an operator that multiplies sizes by an attribute (Resize) may make: 64 MB of float32.</summary>
+    public const int MaxActivationElements = 1 << 24;
+
     public static void Run(ModelGraph graph, IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {
         var zeros = new Dictionary<string, Tensor>(StringComparer.Ordinal);
