@@ -230,7 +230,16 @@ public static class ClassifierApp
                 if (!outputs.WaitForTurn(stop)) break;
                 long turnAt = Stopwatch.GetTimestamp();
                 if (!TakeFrameAfter(grabber, ref frame, pressed ? turnAt : 0, stop)) break;
-                var latency = classifier.Classify(frame);
+                TimeSpan latency;
+                try
+                {
+                    latency = classifier.Classify(frame);
+                }
+                catch (CameraException e) when (e.Error == CameraError.BadFrame)
+                {
+                    Console.Error.WriteLine($"skipped frame {frame.Sequence}: {e.Message}");   // a corrupt MJPEG frame: the next one will do
+                    continue;
+                }
                 count++;
                 double rate = fps.Tick();
                 Console.WriteLine($"frame {frame.Sequence}: {FormatTop(classifier.Top)}  [{latency.TotalMilliseconds:0.0} ms, {rate:0.0} fps]");
