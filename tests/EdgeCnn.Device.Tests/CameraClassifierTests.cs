@@ -159,6 +159,52 @@ public sealed class CameraClassifierTests : IDisposable
         Assert.True(device.Disposed);
     }
 
+    [Fact]
+    public void Button_press_classifies_one_image_and_holding_it_stops_the_program()
+    {
+        var driver = new InMemoryGpioDriver();
+        var devices = new BoardDevices(_ => driver);
+        var stdout = new StringWriter();
+        var output = TextWriter.Synchronized(stdout);
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            int code = -1;
+            var program = new Thread(() => code = ClassifierApp.Run(["--model", _model, "--images", _images, "--button", "27"], devices));
+            program.Start();
+            WaitUntil(() => driver.IsOpen(27), "the button line to open");
+            Thread.Sleep(100);
+            Assert.DoesNotContain("1-red.ppm", stdout.ToString());   // nothing happens before a press
+            driver.SetInput(27, System.Device.Gpio.PinValue.Low);     // press (the button pulls the line to ground)
+            driver.SetInput(27, System.Device.Gpio.PinValue.High);    // release: one press
+            WaitUntil(() => stdout.ToString().Contains("1-red.ppm: 0 red"), "the first image after the press");
+            Thread.Sleep(200);
+            Assert.DoesNotContain("2-blue.ppm", stdout.ToString());   // one press, one image
+            driver.SetInput(27, System.Device.Gpio.PinValue.Low);     // hold...
+            Assert.True(program.Join(TimeSpan.FromSeconds(15)), "holding the button did not stop the program");
+            Assert.Equal(0, code);
+            Assert.Contains("classified 1 image(s)", stdout.ToString());
+            Assert.False(driver.IsOpen(27));
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            Thread.Sleep(10);
+        }
+    }
+
     [Theory]
     [InlineData("tabby, tabby cat", "tabby cat", true)]
     [InlineData("Egyptian cat", "egyptian CAT", true)]
