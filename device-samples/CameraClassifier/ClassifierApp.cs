@@ -109,7 +109,7 @@ public static class ClassifierApp
             }
             var outputs = new Outputs(gpio, screen);
             string? images = options.ImagesPath;
-            if (images is null && options.DevicePath is null && !options.Libcamera && DefaultCameraProblem(options) is { } problem)
+            if (images is null && options.DevicePath is null && !options.Libcamera && devices.OpenCamera is null && DefaultCameraProblem(options) is { } problem)
             {
                 images = BundledFiles.Find(BundledFiles.SamplesFolder)
                     ?? throw new FileNotFoundException($"{problem}, and no sample images were found (looked in {BundledFiles.SearchedPlaces(BundledFiles.SamplesFolder)}); pass --images PATH");
@@ -117,7 +117,7 @@ public static class ClassifierApp
             }
             return images is not null
                 ? ClassifyFiles(images, classifier, outputs, options, stop)
-                : ClassifyCamera(options, classifier, outputs, stop);
+                : ClassifyCamera(options, devices.OpenCamera, classifier, outputs, stop);
         }
         finally
         {
@@ -209,14 +209,14 @@ public static class ClassifierApp
         return count == 0 && skipped > 0 ? 1 : 0;
     }
 
-    private static int ClassifyCamera(ClassifierOptions options, FrameClassifier classifier, Outputs outputs, CancellationToken stop)
+    private static int ClassifyCamera(ClassifierOptions options, Func<IFrameSource>? camera, FrameClassifier classifier, Outputs outputs, CancellationToken stop)
     {
-        Func<IFrameSource> open = options.Libcamera
+        Func<IFrameSource> open = camera ?? (options.Libcamera
             ? () => new LibcameraFrameSource(options.CaptureSize.Width, options.CaptureSize.Height)
             : () => CameraDevice.Create(new CameraSettings(0, options.CaptureSize, ParseFormat(options.PixelFormat))
             {
                 DevicePath = options.DevicePath ?? "/dev/video0",
-            });
+            }));
         using var grabber = new LatestFrameGrabber(open, message => Console.Error.WriteLine(message)) { WaitForCamera = options.WaitForCamera };
         grabber.Start();
         var frame = new VideoFrame();

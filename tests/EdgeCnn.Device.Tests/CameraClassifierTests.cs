@@ -195,6 +195,43 @@ public sealed class CameraClassifierTests : IDisposable
         }
     }
 
+    /// <summary>A recorded camera: a few corrupt MJPEG frames first, then red RGB frames, one every 20 ms.</summary>
+    private sealed class RecordedCamera(int corruptFrames) : EdgeCnn.Device.Video.IFrameSource
+    {
+        private long _sequence;
+        public string Description => "recorded frames";
+
+        public EdgeCnn.Device.Video.FrameReadResult ReadFrame(EdgeCnn.Device.Video.VideoFrame frame, TimeSpan timeout)
+        {
+            Thread.Sleep(20);
+            if (_sequence < corruptFrames)
+                new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 7, 1, 2, 3 }.CopyTo(frame.Prepare(EdgeCnn.Device.Video.CameraPixelFormat.MJPEG, 8, 8, 0, 9));
+            else
+            {
+                var rgb = frame.Prepare(EdgeCnn.Device.Video.CameraPixelFormat.RGB24, 8, 8, 24, 192);
+                for (int i = 0; i < rgb.Length; i += 3) (rgb[i], rgb[i + 1], rgb[i + 2]) = ((byte)230, (byte)20, (byte)10);
+            }
+            frame.Sequence = _sequence++;
+            frame.TimestampTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+            frame.Source = Description;
+            return EdgeCnn.Device.Video.FrameReadResult.Frame;
+        }
+
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void A_corrupt_camera_frame_is_skipped_and_the_loop_goes_on()
+    {
+        var devices = BoardDevices.Kernel with { OpenCamera = () => new RecordedCamera(corruptFrames: 3) };
+        var (code, output, error) = RunOn(devices, "--model", _model, "--frames", "2");
+        Assert.True(code == 0, error);
+        Assert.Contains("camera: streaming from recorded frames", error);
+        Assert.Matches(@"skipped frame [012]: .*JPEG", error);
+        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("frame ") && l.Contains(": 0 red ")));
+        Assert.Contains("stopped: classified 2 frame(s)", output);
+    }
+
     private static void WaitUntil(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
