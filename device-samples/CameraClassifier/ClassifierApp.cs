@@ -89,6 +89,8 @@ public static class ClassifierApp
             ?? throw new FileNotFoundException($"no model given and the bundled {BundledFiles.DefaultModel} was not found (looked in {BundledFiles.SearchedPlaces(BundledFiles.DefaultModel)}); pass --model PATH");
         using var classifier = new FrameClassifier(modelPath, options.TopK, options.Threads);
         Console.WriteLine($"model: {classifier.ModelName} (input {classifier.InputDescription}, {options.Threads} threads)");
+        // What the kernel dispatch saw on this CPU (NeonDot=1: the SDOT GEMM runs), so a board's log says which path it took.
+        Console.WriteLine($"cpu: {EdgeCnn.Kernels.Isa.IsaSupport.Describe()}");
 
         GpioIndicator? gpio = null;
         ResultScreen? screen = null;
