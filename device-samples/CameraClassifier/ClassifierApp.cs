@@ -109,7 +109,7 @@ public static class ClassifierApp
                 screen = new ResultScreen(display, TimeSpan.FromMilliseconds(250));
                 Console.WriteLine($"display: {display.Description}");
             }
-            var outputs = new Outputs(gpio, screen);
+            var outputs = new ResultOutputs(gpio, screen);
             string? images = options.ImagesPath;
             if (images is null && options.DevicePath is null && !options.Libcamera && devices.OpenCamera is null && DefaultCameraProblem(options) is { } problem)
             {
@@ -126,37 +126,6 @@ public static class ClassifierApp
             screen?.Dispose();
             gpio?.Dispose();
         }
-    }
-
-    /// <summary>Where a result goes besides stdout: the LED and the display.</summary>
-    private sealed record Outputs(GpioIndicator? Gpio, ResultScreen? Screen)
-    {
-        public void Show(Prediction top, string rate, bool now)
-        {
-            Gpio?.Show(top.Label);
-            Screen?.Show(top, rate, now);
-        }
-
-        /// <summary>Waits for a button press unless there is no button or it switched to every frame.</summary>
-        public bool WaitForTurn(CancellationToken stop)
-        {
-            if (Gpio is not { HasButton: true } gpio || gpio.Continuous) return !stop.IsCancellationRequested;
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    if (gpio.Presses.Wait(TimeSpan.FromMilliseconds(250), stop)) return true;
-                }
-                catch (OperationCanceledException)
-                {
-                    return false;
-                }
-                if (gpio.Continuous) return true;
-            }
-            return false;
-        }
-
-        public bool WaitsForPresses => Gpio is { HasButton: true, Continuous: false };
     }
 
     /// <summary>
@@ -182,7 +151,7 @@ public static class ClassifierApp
         }
     }
 
-    private static int ClassifyFiles(string path, FrameClassifier classifier, Outputs outputs, ClassifierOptions options, CancellationToken stop)
+    private static int ClassifyFiles(string path, FrameClassifier classifier, ResultOutputs outputs, ClassifierOptions options, CancellationToken stop)
     {
         using var source = new FileFrameSource(path);
         var frame = new VideoFrame();
@@ -211,7 +180,7 @@ public static class ClassifierApp
         return count == 0 && skipped > 0 ? 1 : 0;
     }
 
-    private static int ClassifyCamera(ClassifierOptions options, Func<IFrameSource>? camera, FrameClassifier classifier, Outputs outputs, CancellationToken stop)
+    private static int ClassifyCamera(ClassifierOptions options, Func<IFrameSource>? camera, FrameClassifier classifier, ResultOutputs outputs, CancellationToken stop)
     {
         Func<IFrameSource> open = camera ?? (options.Libcamera
             ? () => new LibcameraFrameSource(options.CaptureSize.Width, options.CaptureSize.Height)
