@@ -44,7 +44,8 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
     public string AssertOneLineError(int exitCode = CliApp.UserError)
     {
         Assert.True(ExitCode == exitCode, $"exit code {ExitCode}, expected {exitCode}; stderr: {Error}");
-        var lines = ErrorLines.Where(l => !l.StartsWith('\r') && !l.Contains("] ")).ToArray(); // progress bars are not messages
+        // Progress bars ("calibrating [####....] 2/2") are not messages.
+        var lines = ErrorLines.Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^(\r?\w+ \[[#.]+\] \d+/\d+)+$")).ToArray();
         Assert.Single(lines);
         Assert.StartsWith("edgecnn: ", lines[0]);
         Assert.DoesNotContain("   at ", Error);

@@ -1,6 +1,6 @@
 namespace EdgeCnn.Device.Video;
 
-public enum VideoDeviceError
+public enum CameraError
 {
     /// <summary>No device file, or no such program (rpicam-vid).</summary>
     NotFound,
@@ -19,12 +19,12 @@ public enum VideoDeviceError
 }
 
 /// <summary>A camera problem with a message meant for the person at the board.</summary>
-public sealed class VideoDeviceException : Exception
+public sealed class CameraException : Exception
 {
-    public VideoDeviceException(VideoDeviceError error, string message, Exception? inner = null) : base(message, inner) => Error = error;
+    public CameraException(CameraError error, string message, Exception? inner = null) : base(message, inner) => Error = error;
 
-    public VideoDeviceError Error { get; }
+    public CameraError Error { get; }
 
     /// <summary>Whether waiting and opening the device again may help (it was busy, missing or unplugged).</summary>
-    public bool IsTransient => Error is VideoDeviceError.NotFound or VideoDeviceError.Busy or VideoDeviceError.Disconnected;
+    public bool IsTransient => Error is CameraError.NotFound or CameraError.Busy or CameraError.Disconnected;
 }

@@ -3,22 +3,24 @@ namespace EdgeCnn.Device.Video;
 /// <summary>A camera format the device offers, as VIDIOC_ENUM_FMT reports it.</summary>
 public readonly record struct OfferedPixelFormat(uint FourCc, string Description)
 {
-    public bool IsSupported => VideoPixelFormats.IsSupported(FourCc);
-    public override string ToString() => $"{VideoPixelFormats.FourCcText(FourCc)} ({Description})";
+    public bool IsSupported => CameraPixelFormats.IsSupported(FourCc);
+    public override string ToString() => $"{CameraPixelFormats.FourCcText(FourCc)} ({Description})";
 }
 
 /// <summary>
-/// A V4L2 camera, shaped like Iot.Device.Media's VideoDevice: <c>VideoDevice.Create(settings)</c>, then
-/// <see cref="Capture"/> for one frame or <see cref="ReadFrame"/> in a loop for streaming.
+/// A V4L2 camera: <c>CameraDevice.Create(settings)</c>, then <see cref="ReadFrame"/> in a loop (mmap
+/// streaming, poll timeouts, no allocation per frame) or <see cref="Capture"/> for one frame. It is ours
+/// rather than Iot.Device.Media's VideoDevice, whose Capture opens, configures and closes the device for
+/// every frame and whose continuous capture allocates per frame and waits without a timeout.
 /// </summary>
-public abstract class VideoDevice : IFrameSource
+public abstract class CameraDevice : IFrameSource
 {
-    public static VideoDevice Create(VideoConnectionSettings settings) => new V4l2VideoDevice(settings);
+    public static CameraDevice Create(CameraSettings settings) => new V4l2Camera(settings);
 
-    public abstract VideoConnectionSettings Settings { get; }
+    public abstract CameraSettings Settings { get; }
     public abstract string Description { get; }
     /// <summary>The format, size and row stride the driver actually chose.</summary>
-    public abstract VideoPixelFormat PixelFormat { get; }
+    public abstract CameraPixelFormat PixelFormat { get; }
     public abstract (int Width, int Height) CaptureSize { get; }
     public abstract IReadOnlyList<OfferedPixelFormat> OfferedFormats { get; }
 
@@ -30,7 +32,7 @@ public abstract class VideoDevice : IFrameSource
         var frame = new VideoFrame();
         var wait = timeout ?? TimeSpan.FromSeconds(5);
         if (ReadFrame(frame, wait) != FrameReadResult.Frame)
-            throw new VideoDeviceException(VideoDeviceError.Disconnected, $"{Description}: no frame within {wait.TotalSeconds:0.#} s");
+            throw new CameraException(CameraError.Disconnected, $"{Description}: no frame within {wait.TotalSeconds:0.#} s");
         return frame.Data.ToArray();
     }
 

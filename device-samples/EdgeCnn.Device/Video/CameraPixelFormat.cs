@@ -4,7 +4,7 @@ namespace EdgeCnn.Device.Video;
 /// Pixel formats as V4L2 fourcc codes (the same numbers as V4L2_PIX_FMT_*, so a value read from the
 /// driver can be shown even when EdgeCnn does not support it).
 /// </summary>
-public enum VideoPixelFormat : uint
+public enum CameraPixelFormat : uint
 {
     /// <summary>Packed 4:2:2, Y0 U Y1 V.</summary>
     YUYV = 'Y' | ('U' << 8) | ('Y' << 16) | ((uint)'V' << 24),
@@ -20,13 +20,13 @@ public enum VideoPixelFormat : uint
     RGB24 = 'R' | ('G' << 8) | ('B' << 16) | ((uint)'3' << 24),
 }
 
-public static class VideoPixelFormats
+public static class CameraPixelFormats
 {
     /// <summary>The formats EdgeCnn can turn into a model input, in the order it prefers them.</summary>
-    public static IReadOnlyList<VideoPixelFormat> Supported { get; } =
-        [VideoPixelFormat.YUYV, VideoPixelFormat.NV12, VideoPixelFormat.YUV420, VideoPixelFormat.RGB24, VideoPixelFormat.MJPEG, VideoPixelFormat.JPEG];
+    public static IReadOnlyList<CameraPixelFormat> Supported { get; } =
+        [CameraPixelFormat.YUYV, CameraPixelFormat.NV12, CameraPixelFormat.YUV420, CameraPixelFormat.RGB24, CameraPixelFormat.MJPEG, CameraPixelFormat.JPEG];
 
-    public static bool IsSupported(uint fourcc) => Supported.Contains((VideoPixelFormat)fourcc);
+    public static bool IsSupported(uint fourcc) => Supported.Contains((CameraPixelFormat)fourcc);
 
     /// <summary>The four characters of a fourcc code, e.g. "YUYV"; unprintable bytes as '?'.</summary>
     public static string FourCcText(uint fourcc)
@@ -40,24 +40,24 @@ public static class VideoPixelFormats
         return new string(text).TrimEnd();
     }
 
-    public static string Name(VideoPixelFormat format) => FourCcText((uint)format);
+    public static string Name(CameraPixelFormat format) => FourCcText((uint)format);
 
     /// <summary>Bytes of one frame with the given luma/packed row stride, or 0 for compressed formats.</summary>
-    public static int FrameBytes(VideoPixelFormat format, int width, int height, int stride) => format switch
+    public static int FrameBytes(CameraPixelFormat format, int width, int height, int stride) => format switch
     {
-        VideoPixelFormat.YUYV => checked(stride * height),
-        VideoPixelFormat.RGB24 => checked(stride * height),
-        VideoPixelFormat.NV12 => checked(stride * height + stride * ((height + 1) / 2)),
-        VideoPixelFormat.YUV420 => checked(stride * height + 2 * ((stride + 1) / 2) * ((height + 1) / 2)),
+        CameraPixelFormat.YUYV => checked(stride * height),
+        CameraPixelFormat.RGB24 => checked(stride * height),
+        CameraPixelFormat.NV12 => checked(stride * height + stride * ((height + 1) / 2)),
+        CameraPixelFormat.YUV420 => checked(stride * height + 2 * ((stride + 1) / 2) * ((height + 1) / 2)),
         _ => 0,
     };
 
     /// <summary>The tightest row stride of a frame: bytes per packed row, or of the luma plane.</summary>
-    public static int MinimumStride(VideoPixelFormat format, int width) => format switch
+    public static int MinimumStride(CameraPixelFormat format, int width) => format switch
     {
-        VideoPixelFormat.YUYV => checked(((width + 1) & ~1) * 2),
-        VideoPixelFormat.RGB24 => checked(width * 3),
-        VideoPixelFormat.NV12 => (width + 1) & ~1,   // the interleaved UV rows need a whole pair per chroma sample
+        CameraPixelFormat.YUYV => checked(((width + 1) & ~1) * 2),
+        CameraPixelFormat.RGB24 => checked(width * 3),
+        CameraPixelFormat.NV12 => (width + 1) & ~1,   // the interleaved UV rows need a whole pair per chroma sample
         _ => width,
     };
 }

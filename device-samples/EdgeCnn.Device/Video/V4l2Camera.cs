@@ -9,21 +9,21 @@ namespace EdgeCnn.Device.Video;
 /// STREAMON, then poll + DQBUF + copy + QBUF per frame. The fd is non-blocking and every wait is a
 /// poll with a timeout, so an unplugged camera never hangs the program.
 /// </summary>
-internal sealed unsafe class V4l2VideoDevice : VideoDevice
+internal sealed unsafe class V4l2Camera : CameraDevice
 {
     private const uint BufferFlagError = 0x40;   // V4L2_BUF_FLAG_ERROR: the frame is corrupt, skip it
 
-    private readonly VideoConnectionSettings _settings;
+    private readonly CameraSettings _settings;
     private readonly string _path;
     private int _fd = -1;
     private readonly List<(nint Address, nuint Length)> _buffers = new();
     private bool _streaming;
     private int _width, _height, _stride, _sizeImage;
-    private VideoPixelFormat _format;
+    private CameraPixelFormat _format;
     private IReadOnlyList<OfferedPixelFormat> _offered = [];
     private string _card = "";
 
-    public V4l2VideoDevice(VideoConnectionSettings settings)
+    public V4l2Camera(CameraSettings settings)
     {
         if (!OperatingSystem.IsLinux() || IntPtr.Size != 8)
             throw new PlatformNotSupportedException("V4L2 capture needs 64-bit Linux.");
@@ -45,9 +45,9 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
         }
     }
 
-    public override VideoConnectionSettings Settings => _settings;
-    public override string Description => $"{_path} ({_card}) {_width}x{_height} {VideoPixelFormats.Name(_format)}";
-    public override VideoPixelFormat PixelFormat => _format;
+    public override CameraSettings Settings => _settings;
+    public override string Description => $"{_path} ({_card}) {_width}x{_height} {CameraPixelFormats.Name(_format)}";
+    public override CameraPixelFormat PixelFormat => _format;
     public override (int Width, int Height) CaptureSize => (_width, _height);
     public override IReadOnlyList<OfferedPixelFormat> OfferedFormats => _offered;
 
@@ -55,23 +55,23 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
     /// Picks the format to ask for: the requested one if the camera offers it, else the first supported
     /// format in EdgeCnn's order. Fails with a message listing both sides.
     /// </summary>
-    internal static VideoPixelFormat ChooseFormat(IReadOnlyList<OfferedPixelFormat> offered, VideoPixelFormat? requested, string path)
+    internal static CameraPixelFormat ChooseFormat(IReadOnlyList<OfferedPixelFormat> offered, CameraPixelFormat? requested, string path)
     {
         if (requested is { } wanted)
         {
             if (offered.Any(f => f.FourCc == (uint)wanted)) return wanted;
-            throw UnsupportedFormat(path, offered, $"does not offer {VideoPixelFormats.Name(wanted)}");
+            throw UnsupportedFormat(path, offered, $"does not offer {CameraPixelFormats.Name(wanted)}");
         }
-        foreach (var candidate in VideoPixelFormats.Supported)
+        foreach (var candidate in CameraPixelFormats.Supported)
             if (offered.Any(f => f.FourCc == (uint)candidate)) return candidate;
         throw UnsupportedFormat(path, offered, "offers no pixel format EdgeCnn supports");
     }
 
-    private static VideoDeviceException UnsupportedFormat(string path, IReadOnlyList<OfferedPixelFormat> offered, string problem)
+    private static CameraException UnsupportedFormat(string path, IReadOnlyList<OfferedPixelFormat> offered, string problem)
     {
         string offers = offered.Count == 0 ? "nothing" : string.Join(", ", offered);
-        string supports = string.Join(", ", VideoPixelFormats.Supported.Select(VideoPixelFormats.Name));
-        return new VideoDeviceException(VideoDeviceError.UnsupportedFormat,
+        string supports = string.Join(", ", CameraPixelFormats.Supported.Select(CameraPixelFormats.Name));
+        return new CameraException(CameraError.UnsupportedFormat,
             $"camera {path} {problem}. The camera offers: {offers}. EdgeCnn supports: {supports}.");
     }
 
@@ -82,28 +82,28 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
         int errno = Marshal.GetLastPInvokeError();
         throw errno switch
         {
-            Errno.ENOENT or Errno.ENODEV => new VideoDeviceException(VideoDeviceError.NotFound, $"no camera at {_path} (the device does not exist; is the camera plugged in?)"),
-            Errno.EBUSY => new VideoDeviceException(VideoDeviceError.Busy, $"camera {_path} is busy: another program is using it"),
-            Errno.EACCES => new VideoDeviceException(VideoDeviceError.PermissionDenied, $"no permission to open {_path}: add the user to the 'video' group"),
-            _ => new VideoDeviceException(VideoDeviceError.NotFound, $"cannot open {_path}: {Libc.ErrorText(errno)}"),
+            Errno.ENOENT or Errno.ENODEV => new CameraException(CameraError.NotFound, $"no camera at {_path} (the device does not exist; is the camera plugged in?)"),
+            Errno.EBUSY => new CameraException(CameraError.Busy, $"camera {_path} is busy: another program is using it"),
+            Errno.EACCES => new CameraException(CameraError.PermissionDenied, $"no permission to open {_path}: add the user to the 'video' group"),
+            _ => new CameraException(CameraError.NotFound, $"cannot open {_path}: {Libc.ErrorText(errno)}"),
         };
     }
 
-    private VideoDeviceException Failure(string operation, int errno)
+    private CameraException Failure(string operation, int errno)
     {
         var error = errno switch
         {
-            Errno.EBUSY => VideoDeviceError.Busy,
-            Errno.ENODEV or Errno.EIO or Errno.ENOENT => VideoDeviceError.Disconnected,
-            _ => VideoDeviceError.NotACaptureDevice,
+            Errno.EBUSY => CameraError.Busy,
+            Errno.ENODEV or Errno.EIO or Errno.ENOENT => CameraError.Disconnected,
+            _ => CameraError.NotACaptureDevice,
         };
         string hint = error switch
         {
-            VideoDeviceError.Busy => " (another program is using the camera)",
-            VideoDeviceError.Disconnected => " (the camera was unplugged or failed)",
+            CameraError.Busy => " (another program is using the camera)",
+            CameraError.Disconnected => " (the camera was unplugged or failed)",
             _ => "",
         };
-        return new VideoDeviceException(error, $"camera {_path}: {operation} failed: {Libc.ErrorText(errno)}{hint}");
+        return new CameraException(error, $"camera {_path}: {operation} failed: {Libc.ErrorText(errno)}{hint}");
     }
 
     private void Control(nuint request, void* argument, string operation)
@@ -122,10 +122,10 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
             string why = (effective & V4l2.CAP_VIDEO_CAPTURE_MPLANE) != 0
                 ? "it only offers multi-planar capture (use --libcamera for Raspberry Pi CSI cameras)"
                 : "it is not a video capture device (metadata or output node? try another /dev/videoN)";
-            throw new VideoDeviceException(VideoDeviceError.NotACaptureDevice, $"{_path} ({_card}): {why}");
+            throw new CameraException(CameraError.NotACaptureDevice, $"{_path} ({_card}): {why}");
         }
         if ((effective & V4l2.CAP_STREAMING) == 0)
-            throw new VideoDeviceException(VideoDeviceError.NotACaptureDevice, $"{_path} ({_card}) does not support streaming I/O");
+            throw new CameraException(CameraError.NotACaptureDevice, $"{_path} ({_card}) does not support streaming I/O");
     }
 
     private List<OfferedPixelFormat> EnumerateFormats()
@@ -147,7 +147,7 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
         return formats;
     }
 
-    private void SetFormat(VideoPixelFormat wanted)
+    private void SetFormat(CameraPixelFormat wanted)
     {
         V4l2Format format = default;
         format.type = V4l2.BUF_TYPE_VIDEO_CAPTURE;
@@ -157,15 +157,15 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
         format.pix.field = V4l2.FIELD_NONE;
         Control(V4l2.VIDIOC_S_FMT, &format, "VIDIOC_S_FMT");
         if (format.pix.pixelformat != (uint)wanted)
-            throw UnsupportedFormat(_path, _offered, $"refused {VideoPixelFormats.Name(wanted)} at {format.pix.width}x{format.pix.height}");
+            throw UnsupportedFormat(_path, _offered, $"refused {CameraPixelFormats.Name(wanted)} at {format.pix.width}x{format.pix.height}");
         _format = wanted;
         _width = (int)format.pix.width;
         _height = (int)format.pix.height;
-        int minimum = VideoPixelFormats.MinimumStride(wanted, _width);
+        int minimum = CameraPixelFormats.MinimumStride(wanted, _width);
         _stride = Math.Max((int)format.pix.bytesperline, minimum);
         _sizeImage = (int)format.pix.sizeimage;
         if (_width <= 0 || _height <= 0)
-            throw new VideoDeviceException(VideoDeviceError.NotACaptureDevice, $"camera {_path} reported an empty frame size");
+            throw new CameraException(CameraError.NotACaptureDevice, $"camera {_path} reported an empty frame size");
     }
 
     private void MapBuffers(int count)
@@ -176,7 +176,7 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
         request.memory = V4l2.MEMORY_MMAP;
         Control(V4l2.VIDIOC_REQBUFS, &request, "VIDIOC_REQBUFS");
         if (request.count < 2)
-            throw new VideoDeviceException(VideoDeviceError.NotACaptureDevice, $"camera {_path} granted {request.count} buffers; streaming needs at least 2");
+            throw new CameraException(CameraError.NotACaptureDevice, $"camera {_path} granted {request.count} buffers; streaming needs at least 2");
         for (uint i = 0; i < request.count; i++)
         {
             V4l2Buffer buffer = default;
@@ -224,7 +224,7 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
             }
             if (ready == 0) return FrameReadResult.Timeout;
             if ((poll.ReturnedEvents & (PollEvents.Error | PollEvents.HangUp | PollEvents.Invalid)) != 0 && (poll.ReturnedEvents & PollEvents.In) == 0)
-                throw new VideoDeviceException(VideoDeviceError.Disconnected, $"camera {_path} stopped delivering frames (unplugged or driver error)");
+                throw new CameraException(CameraError.Disconnected, $"camera {_path} stopped delivering frames (unplugged or driver error)");
 
             V4l2Buffer buffer = default;
             buffer.type = V4l2.BUF_TYPE_VIDEO_CAPTURE;
@@ -242,7 +242,7 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
                 int used = (int)Math.Min(buffer.bytesused == 0 ? length : buffer.bytesused, length);
                 if (!IsCompressed(_format))
                 {
-                    int expected = VideoPixelFormats.FrameBytes(_format, _width, _height, _stride);
+                    int expected = CameraPixelFormats.FrameBytes(_format, _width, _height, _stride);
                     if (used < expected) continue;  // a short (truncated) frame: drop it rather than read garbage
                     used = expected;
                 }
@@ -259,7 +259,7 @@ internal sealed unsafe class V4l2VideoDevice : VideoDevice
         }
     }
 
-    private static bool IsCompressed(VideoPixelFormat format) => format is VideoPixelFormat.MJPEG or VideoPixelFormat.JPEG;
+    private static bool IsCompressed(CameraPixelFormat format) => format is CameraPixelFormat.MJPEG or CameraPixelFormat.JPEG;
 
     public override void Dispose()
     {

@@ -1,12 +1,11 @@
 namespace EdgeCnn.Device.Video;
 
 /// <summary>
-/// How to open a camera; shaped like Iot.Device.Media's VideoConnectionSettings (bus id = the N of
-/// /dev/videoN, capture size, pixel format).
+/// How to open a V4L2 camera: bus id (the N of /dev/videoN), capture size, pixel format, buffer count.
 /// </summary>
-public sealed class VideoConnectionSettings
+public sealed class CameraSettings
 {
-    public VideoConnectionSettings(int busId, (int Width, int Height) captureSize = default, VideoPixelFormat? pixelFormat = null)
+    public CameraSettings(int busId, (int Width, int Height) captureSize = default, CameraPixelFormat? pixelFormat = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(busId);
         BusId = busId;
@@ -18,8 +17,8 @@ public sealed class VideoConnectionSettings
 
     public int BusId { get; }
     public (int Width, int Height) CaptureSize { get; }
-    /// <summary>The format to ask for; null picks the first the camera offers from <see cref="VideoPixelFormats.Supported"/>.</summary>
-    public VideoPixelFormat? PixelFormat { get; }
+    /// <summary>The format to ask for; null picks the first the camera offers from <see cref="CameraPixelFormats.Supported"/>.</summary>
+    public CameraPixelFormat? PixelFormat { get; }
     /// <summary>The device file; defaults to /dev/video{BusId}.</summary>
     public string? DevicePath { get; init; }
     /// <summary>Number of mmap buffers the driver cycles through (2..32).</summary>
