@@ -76,7 +76,7 @@ public static class ChannelsLastRegions
         {
             string inner = exit.Inputs[0], outer = exit.Outputs[0];
             graph.Nodes.Remove(exit);
-            var producer = region.Nodes.Single(n => n.Outputs.Contains(inner));
+            var producer = region.Nodes.Single(n => graph.Nodes.Contains(n) && n.Outputs.Contains(inner)); // a folded bias Add is gone
             producer.Outputs[producer.Outputs.IndexOf(inner)] = outer;
             graph.ReplaceUses(inner, outer);
         }

@@ -96,6 +96,21 @@ public sealed class PatternPassTests
     }
 
     [Fact]
+    public void Channels_last_region_ending_in_a_biased_linear_graph_output_keeps_the_name()
+    {
+        var b = new GraphBuilder().Input("x", 1, 4, 2, 2)
+            .Random("w", [4, 5]).Random("k", [5])
+            .Node("Transpose", ["x"], ["t"], ("perm", new long[] { 0, 2, 3, 1 }))
+            .Node("MatMul", ["t", "w"], ["m"])
+            .Node("Add", ["m", "k"], ["a"])
+            .Node("Transpose", ["a"], ["y"], ("perm", new long[] { 0, 3, 1, 2 }))
+            .Output("y");
+        var result = PassAssert.PreservesValues(Shaped(b), g => Assert.Equal(1, ChannelsLastRegions.Run(g)));
+        Assert.Equal(["Conv"], result.Nodes.Select(n => n.OpType));
+        Assert.Equal("y", result.Nodes[0].Outputs[0]);
+    }
+
+    [Fact]
     public void Channels_last_region_becomes_nchw_operators()
     {
         var b = new GraphBuilder().Input("x", 1, 4, 3, 3)
