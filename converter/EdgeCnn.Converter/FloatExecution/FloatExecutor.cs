@@ -105,7 +105,7 @@ public sealed class FloatExecutor
             throw new ConversionException($"node {node.Describe()}: {e.Message}", e);
         }
         if (!node.Activation.IsNone)
-            outputs[0] = ElementwiseKernels.Map(outputs[0], node.Activation.Apply);
+            outputs[0] = VectorMath.Clamp(outputs[0], node.Activation);
         return outputs;
     }
 
