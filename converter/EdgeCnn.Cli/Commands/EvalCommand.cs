@@ -37,13 +37,16 @@ public static class EvalCommand
             OptionValues.RequireFile(path, "model");
             int? n = parse.GetValue(limit);
             if (n is < 1) throw new UserInputException($"--limit must be at least 1, got {n}");
-            var data = DatasetSpec.Open(parse.GetValue(dataset)!, requireLabels: true, fashionMnistSplit: "t10k", limit: n);
+            string datasetSpec = parse.GetValue(dataset)!;
+            var data = DatasetSpec.Open(datasetSpec, requireLabels: true, fashionMnistSplit: "t10k", limit: n);
             int count = Math.Min(data.Count, n ?? int.MaxValue);
             int labelOffset = parse.GetValue(offset);
+            FitCheck fit = (input, classes) =>
+                DatasetFit.Require(path, input, classes, data, DatasetSpec.IsFashionMnist(datasetSpec), labelOffset, count);
             Func<int, float[]> scores = Path.GetExtension(path).ToLowerInvariant() switch
             {
-                ".ecnn" => EcnnScorer(path, data),
-                ".onnx" or ".tflite" => OnnxScorer(FloatGraph(path), path, data, new OnnxConversionOptions
+                ".ecnn" => EcnnScorer(path, data, fit),
+                ".onnx" or ".tflite" => OnnxScorer(FloatGraph(path), path, data, fit, new OnnxConversionOptions
                 {
                     Calibration = null,
                     InputSize = OptionValues.Size(parse.GetValue(inputSize), "--input-size"),
@@ -91,10 +94,13 @@ public static class EvalCommand
         return count == 0 ? (double.NaN, double.NaN) : ((double)hit1 / count, (double)hit5 / count);
     }
 
-    private static Func<int, float[]> EcnnScorer(string path, ILabeledImageSource data)
+    private delegate void FitCheck(ReadOnlySpan<int> inputNhwc, int classes);
+
+    private static Func<int, float[]> EcnnScorer(string path, ILabeledImageSource data, FitCheck fit)
     {
         var runner = new ImageRunner(path);
         RequireOnePixel(path, runner.Session.GetOutputShape(0), channelsLast: true);
+        fit(runner.Session.InputShape, runner.Session.GetOutputShape(0)[^1]);
         return i => runner.Run(data.LoadImage(i)).ToArray();
     }
 
@@ -125,7 +131,7 @@ public static class EvalCommand
         return TfliteFloatImport.ImportGraph(bytes, path);
     }
 
-    private static Func<int, float[]> OnnxScorer(ModelGraph graph, string path, ILabeledImageSource data, OnnxConversionOptions options)
+    private static Func<int, float[]> OnnxScorer(ModelGraph graph, string path, ILabeledImageSource data, FitCheck fit, OnnxConversionOptions options)
     {
         if (graph.Inputs.Count != 1) throw new UserInputException($"{path}: the model has {graph.Inputs.Count} inputs; eval takes single-image models");
         var nchw = OnnxConversion.StaticInputShape(graph.GetValue(graph.Inputs[0]), options);
@@ -139,9 +145,14 @@ public static class EvalCommand
             ChannelOrder = options.ChannelOrder,
         };
         var inputs = new ModelInputBuilder(preprocessing, [nchw[0], nchw[2], nchw[3], nchw[1]]);
-        var executor = new FloatExecutor(graph);
+        if (graph.Outputs.Count == 0) throw new UserInputException($"{path}: the model declares no outputs");
         string input = graph.Inputs[0], output = graph.Outputs[0];
-        RequireOnePixel(path, graph.GetValue(output).Shape, channelsLast: false);
+        var outShape = graph.GetValue(output).Shape;
+        RequireOnePixel(path, outShape, channelsLast: false);
+        // Channels are axis 1 in ONNX's layout ([N, C] or [N, C, 1, 1] once RequireOnePixel has passed).
+        if (outShape is { Length: >= 2 } && outShape[1] > 0)
+            fit([nchw[0], nchw[2], nchw[3], nchw[1]], outShape[1]);
+        var executor = new FloatExecutor(graph);
         // The same layout as an .ecnn model's scores (NCHW feature maps would come out channel-major).
         return i => OutputAgreement.InSessionLayout(executor.Run(new Dictionary<string, Tensor> { [input] = inputs.Nchw(data.LoadImage(i)) })[output]);
     }

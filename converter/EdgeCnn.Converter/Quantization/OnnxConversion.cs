@@ -59,6 +59,8 @@ public static class OnnxConversion
     {
         if (graph.Inputs.Count != 1)
             throw new ConversionException($"{sourceName}: the model has {graph.Inputs.Count} inputs; only single-image-input models are supported");
+        if (graph.Outputs.Count == 0)
+            throw new ConversionException($"{sourceName}: the graph '{graph.Name}' declares no outputs; a model needs at least one");
         string inputName = graph.Inputs[0];
         var nchw = StaticInputShape(graph.GetValue(inputName), options);
         var passes = StandardPasses.Run(graph, new Dictionary<string, int[]> { [inputName] = nchw });
@@ -100,6 +102,8 @@ public static class OnnxConversion
                 ["calibration"] = $"{options.Method.Method.Name()} on {count} images of {source.Name}",
             },
         });
+
+        RunnableModelCheck.Require(lowering.Model, sourceName);
 
         // The float-vs-int8 comparison always runs on a few images, even without a report: it is what
         // stops a model whose int8 output is noise from being written.

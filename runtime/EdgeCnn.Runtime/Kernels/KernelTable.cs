@@ -16,6 +16,7 @@ internal static class KernelTable
     public static readonly IReadOnlyList<GemmKernel> Gemm =
     [
         new GemmKernel<GemmNeonDot8x8<NeonSimd>>(new("Gemm_Int8_NeonDot_8x8", KernelOp.Gemm, KernelIsa.NeonDot, 8, 8, 4)),
+        new GemmNeonPairwiseKernel<NeonSimd>(new("Gemm_Int8_Neon_4x4c16", KernelOp.Gemm, KernelIsa.Neon, 4, 4, 16)),
         new GemmKernel<GemmNeon8x8<NeonSimd>>(new("Gemm_Int8_Neon_8x8", KernelOp.Gemm, KernelIsa.Neon, 8, 8, 1)),
         new GemmKernel<GemmAvxVnni6x16>(new("Gemm_Int8_AvxVnni_6x16", KernelOp.Gemm, KernelIsa.AvxVnni, 6, 16, 4)),
         new GemmKernel<GemmAvx512BW8x32>(new("Gemm_Int8_Avx512BW_8x32", KernelOp.Gemm, KernelIsa.Avx512BW, 8, 32, 2)),
@@ -45,6 +46,8 @@ internal static class KernelTable
         new("MaxPool_Int8_Vector128_16", KernelOp.MaxPool, KernelIsa.Vector128, 1, 16, 1),
         new("AvgPool_Int8_Vector128_16", KernelOp.AvgPool, KernelIsa.Vector128, 1, 16, 1),
         new("GlobalAvgPool_Int8_Vector128_16", KernelOp.GlobalAvgPool, KernelIsa.Vector128, 1, 16, 1),
+        new("LayerNorm_Int8_Vector128_16", KernelOp.LayerNorm, KernelIsa.Vector128, 1, 16, 1),
+        new("L2Norm_Int8_Vector128_16", KernelOp.L2Norm, KernelIsa.Vector128, 1, 16, 1),
     ];
 
     /// <summary>The pointwise row for an operation when this CPU runs it, else null (reference).</summary>
@@ -54,8 +57,11 @@ internal static class KernelTable
     public static readonly IReadOnlyList<GemmKernel> EmulatedGemm =
     [
         new GemmKernel<GemmNeonDot8x8<EmulatedNeonSimd>>(Gemm[0].Info),
-        new GemmKernel<GemmNeon8x8<EmulatedNeonSimd>>(Gemm[1].Info),
+        new GemmNeonPairwiseKernel<EmulatedNeonSimd>(Row(Gemm, "Gemm_Int8_Neon_4x4c16")),
+        new GemmKernel<GemmNeon8x8<EmulatedNeonSimd>>(Row(Gemm, "Gemm_Int8_Neon_8x8")),
     ];
+
+    private static KernelInfo Row(IReadOnlyList<GemmKernel> kernels, string name) => kernels.Single(k => k.Info.Name == name).Info;
 
     /// <summary>The NEON depthwise rows with every Arm instruction emulated.</summary>
     public static readonly IReadOnlyList<DepthwiseKernel> EmulatedDepthwise =

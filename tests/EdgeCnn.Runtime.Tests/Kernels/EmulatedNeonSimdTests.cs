@@ -58,6 +58,27 @@ public class EmulatedNeonSimdTests
     }
 
     [Fact]
+    public void SmullAndSmlalOnInt8LanesKeepSixteenBitsAndWrap()
+    {
+        var a = Vector128.Create((sbyte)-128, 127, -1, 2, 3, -4, 5, -6, -128, -128, 127, 0, 1, 2, -3, 4);
+        var b = Vector128.Create((sbyte)-128, -128, 127, 1, 2, 3, 4, 5, -128, 127, -128, 9, 1, -2, 3, 4);
+        Assert.Equal(Vector128.Create((short)16384, -16256, -127, 2, 6, -12, 20, -30), EmulatedNeonSimd.MultiplyWideningLower(a.GetLower(), b.GetLower()));
+        Assert.Equal(Vector128.Create((short)16384, -16256, -16256, 0, 1, -4, -9, 16), EmulatedNeonSimd.MultiplyWideningLower(a.GetUpper(), b.GetUpper()));
+        // 16384 + (-128) * (-128) = 32768 does not fit: the lane wraps to -32768, as the A64 definition says.
+        var acc = Vector128.Create((short)16384, 16383, -16256, 7, 0, 0, 32767, -32768);
+        Assert.Equal(Vector128.Create((short)-32768, 127, -32512, 7, 1, -4, 32758, -32752), EmulatedNeonSimd.MultiplyWideningLowerAndAdd(acc, a.GetUpper(), b.GetUpper()));
+    }
+
+    [Fact]
+    public void SadalpSignExtendsEachPairAndAddpAddsNeighbours()
+    {
+        var a = Vector128.Create((short)-32768, -32768, 32767, 32767, -1, 1, 100, -300);
+        var acc = Vector128.Create(1, int.MaxValue, 0, -5);
+        Assert.Equal(Vector128.Create(1 - 65536, unchecked(int.MaxValue + 65534), 0, -205), EmulatedNeonSimd.AddPairwiseWideningAndAdd(acc, a));
+        Assert.Equal(Vector128.Create(3, 7, unchecked(int.MaxValue + 1), -1), EmulatedNeonSimd.AddPairwise(Vector128.Create(1, 2, 3, 4), Vector128.Create(int.MaxValue, 1, 4, -5)));
+    }
+
+    [Fact]
     public void PortableSimdAgreesWithTheEmulationOnRandomValues()
     {
         var random = new Random(9);
@@ -74,6 +95,10 @@ public class EmulatedNeonSimdTests
             Assert.Equal(EmulatedNeonSimd.MultiplyBySelectedScalarWideningLowerAndAdd(acc, a16.GetLower(), b16, 3), PortableSimd.MultiplyBySelectedScalarWideningLowerAndAdd(acc, a16.GetLower(), b16, 3));
             Assert.Equal(EmulatedNeonSimd.MultiplyBySelectedScalarWideningUpperAndAdd(acc, a16, b16, 6), PortableSimd.MultiplyBySelectedScalarWideningUpperAndAdd(acc, a16, b16, 6));
             Assert.Equal(EmulatedNeonSimd.DotProductBySelectedQuadruplet(acc, a8, b8, 1), PortableSimd.DotProductBySelectedQuadruplet(acc, a8, b8, 1));
+            Assert.Equal(EmulatedNeonSimd.MultiplyWideningLower(a8.GetLower(), b8.GetLower()), PortableSimd.MultiplyWideningLower(a8.GetLower(), b8.GetLower()));
+            Assert.Equal(EmulatedNeonSimd.MultiplyWideningLowerAndAdd(a16, a8.GetUpper(), b8.GetUpper()), PortableSimd.MultiplyWideningLowerAndAdd(a16, a8.GetUpper(), b8.GetUpper()));
+            Assert.Equal(EmulatedNeonSimd.AddPairwiseWideningAndAdd(acc, a16), PortableSimd.AddPairwiseWideningAndAdd(acc, a16));
+            Assert.Equal(EmulatedNeonSimd.AddPairwise(acc, b16.AsInt32()), PortableSimd.AddPairwise(acc, b16.AsInt32()));
         }
     }
 

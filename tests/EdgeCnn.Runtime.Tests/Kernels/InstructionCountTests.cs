@@ -1,6 +1,6 @@
 using EdgeCnn.Kernels;
+using EdgeCnn.Kernels.Gemm;
 using EdgeCnn.Kernels.Isa;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 
@@ -27,6 +27,22 @@ public class InstructionCountTests(ITestOutputHelper output)
             ConvCase.Create("fully connected", 4, 1, 1, 1, 100, 10, 1),
         })
             output.WriteLine($"{name} {c.Name}: {MacsPerInstruction(kernel, c):F2} useful MACs per multiply instruction (ideal {ideal})");
+    }
+
+    [Fact]
+    public void PairwiseGemmIssuesSixteenMacsPerThreeInstructionsOnFullTiles()
+    {
+        var kernel = KernelTable.EmulatedGemm.Single(k => k.Info.Name == "Gemm_Int8_Neon_4x4c16");
+        var full = ConvCase.Create("full tiles", 1, 1, 4, 8, 64, 32, 1); // M = 32, N = 32, K = 64
+        Assert.False(GemmNeonPairwiseKernel<EmulatedNeonSimd>.HasMinPair(full.Weights, 32, 64));
+        var counts = EmulatedNeonSimd.Counts;
+        counts.Reset();
+        KernelRunner.Gemm(kernel, full);
+        long macs = 32L * 32 * 64;
+        // SMULL + SMLAL (16 products into 8 int16 lanes) and one SADALP per 16 MACs.
+        Assert.Equal(macs / 8, counts.Smull);
+        Assert.Equal(macs / 16, counts.Sadalp);
+        Assert.Equal(0, counts.Smlal);
     }
 
     [Fact]

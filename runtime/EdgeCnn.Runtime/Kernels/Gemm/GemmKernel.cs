@@ -20,7 +20,7 @@ internal abstract unsafe class GemmKernel
     public KernelInfo Info { get; }
     public abstract GemmLayout Layout { get; }
 
-    public PackedGemmWeights Pack(ReadOnlySpan<sbyte> weights, int n, int k, ReadOnlySpan<int> bias,
+    public virtual PackedGemmWeights Pack(ReadOnlySpan<sbyte> weights, int n, int k, ReadOnlySpan<int> bias,
         ReadOnlySpan<float> multipliers, int inZp, int outZp, int qmin, int qmax) =>
         new(Layout, weights, n, k, bias, multipliers, inZp, outZp, qmin, qmax);
 

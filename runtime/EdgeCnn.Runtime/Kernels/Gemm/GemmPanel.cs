@@ -37,6 +37,12 @@ internal static unsafe class GemmPanel
             return;
         }
 
+        if (layout.ElementBytes == 1 && kg == 16 && !layout.FlipActivations)
+        {
+            PackGroupsOf16(rows, mr, k, panel);
+            return;
+        }
+
         byte flipByte = layout.FlipActivations ? (byte)0x80 : (byte)0;
         byte* b = panel;
         short* s = (short*)panel;
@@ -80,6 +86,28 @@ internal static unsafe class GemmPanel
             }
         }
         return 4 * blocks;
+    }
+
+    /// <summary>
+    /// The 16-byte-group layout of the pairwise NEON kernel: each row's K values are already in group order,
+    /// so packing is one 16-byte copy per group and row; the last group is zero-padded.
+    /// </summary>
+    private static void PackGroupsOf16(sbyte** rows, int mr, int k, byte* panel)
+    {
+        int full = k / 16, tail = k - 16 * full;
+        nint groupStride = 16 * mr;
+        for (int r = 0; r < mr; r++)
+        {
+            sbyte* x = rows[r];
+            byte* dst = panel + 16 * r;
+            for (int g = 0; g < full; g++, dst += groupStride)
+                Vector128.Load(x + 16 * g).AsByte().Store(dst);
+            if (tail > 0)
+            {
+                Vector128<byte>.Zero.Store(dst);
+                Buffer.MemoryCopy(x + 16 * full, dst, tail, tail);
+            }
+        }
     }
 
     /// <summary>[x0, y0, x1, y1].</summary>

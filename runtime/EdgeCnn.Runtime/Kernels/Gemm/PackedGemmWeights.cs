@@ -55,6 +55,12 @@ internal sealed unsafe class PackedGemmWeights
     public int NTiles { get; }
     public Requantization Requantization { get; }
 
+    /// <summary>
+    /// Set by a kernel whose fast path is exact only for some weights (see <see cref="GemmNeonPairwiseKernel{TSimd}"/>)
+    /// when these weights need its always-exact path.
+    /// </summary>
+    public bool NeedsExactFallback { get; init; }
+
     /// <summary>Packed B, 64-byte aligned.</summary>
     public byte* B => (byte*)Unsafe.AsPointer(ref _b[0]) + Padding;
     public int* Bias => (int*)Unsafe.AsPointer(ref _bias[0]);

@@ -58,6 +58,34 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
         return Vector128.Create((ReadOnlySpan<int>)r);
     }
 
+    public static Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b)
+    {
+        Counts.Smull++;
+        Span<short> r = stackalloc short[8];
+        for (int i = 0; i < 8; i++) r[i] = (short)(a.GetElement(i) * b.GetElement(i));
+        return Vector128.Create((ReadOnlySpan<short>)r);
+    }
+
+    public static Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b)
+    {
+        Counts.Smull++;
+        Span<short> r = stackalloc short[8];
+        // The Arm definition keeps the low 16 bits of the sum: 16384 + 16384 wraps to -32768.
+        for (int i = 0; i < 8; i++) r[i] = unchecked((short)(acc.GetElement(i) + a.GetElement(i) * b.GetElement(i)));
+        return Vector128.Create((ReadOnlySpan<short>)r);
+    }
+
+    public static Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a)
+    {
+        Counts.Sadalp++;
+        Span<int> r = stackalloc int[4];
+        for (int i = 0; i < 4; i++) r[i] = unchecked(acc.GetElement(i) + a.GetElement(2 * i) + a.GetElement(2 * i + 1));
+        return Vector128.Create((ReadOnlySpan<int>)r);
+    }
+
+    public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
+        Vector128.Create(unchecked(a[0] + a[1]), unchecked(a[2] + a[3]), unchecked(b[0] + b[1]), unchecked(b[2] + b[3]));
+
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
     {
         if (lane > 3) throw new ArgumentOutOfRangeException(nameof(lane), lane, "SDOT by element selects one of 4 quadruplets");
@@ -79,6 +107,9 @@ internal sealed class InstructionCounts
     public long Ssubl;
     public long Smlal;
     public long Sdot;
+    /// <summary>SMULL and SMLAL on int8 lanes: 8 products each.</summary>
+    public long Smull;
+    public long Sadalp;
 
-    public void Reset() => Ssubl = Smlal = Sdot = 0;
+    public void Reset() => Ssubl = Smlal = Sdot = Smull = Sadalp = 0;
 }

@@ -26,6 +26,18 @@ internal interface IArmSimd
     /// <summary>SMLAL2 (by element): r[i] = acc[i] + (int32)a[4 + i] * (int32)b[lane], i &lt; 4, lane &lt; 8.</summary>
     static abstract Vector128<int> MultiplyBySelectedScalarWideningUpperAndAdd(Vector128<int> acc, Vector128<short> a, Vector128<short> b, [ConstantExpected(Max = (byte)7)] byte lane);
 
+    /// <summary>SMULL (8-bit): r[i] = (int16)a[i] * (int16)b[i], i &lt; 8. |r| &lt;= 16384, always exact.</summary>
+    static abstract Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b);
+
+    /// <summary>SMLAL (8-bit): r[i] = acc[i] + (int16)a[i] * (int16)b[i], i &lt; 8, wrapping modulo 2^16.</summary>
+    static abstract Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b);
+
+    /// <summary>SADALP (16 to 32 bits): r[i] = acc[i] + (int32)a[2i] + (int32)a[2i + 1], i &lt; 4.</summary>
+    static abstract Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a);
+
+    /// <summary>ADDP (32-bit): r = [a0 + a1, a2 + a3, b0 + b1, b2 + b3], wrapping.</summary>
+    static abstract Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b);
+
     /// <summary>SDOT (by element): r[i] = acc[i] + sum_{j &lt; 4} (int32)a[4i + j] * (int32)b[4 lane + j], i &lt; 4, lane &lt; 4.</summary>
     static abstract Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane);
 }

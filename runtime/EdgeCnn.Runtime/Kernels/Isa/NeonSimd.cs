@@ -28,6 +28,19 @@ internal readonly struct NeonSimd : IArmSimd
         AdvSimd.MultiplyBySelectedScalarWideningUpperAndAdd(acc, a, b, lane);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b) => AdvSimd.MultiplyWideningLower(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b) =>
+        AdvSimd.MultiplyWideningLowerAndAdd(acc, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a) => AdvSimd.AddPairwiseWideningAndAdd(acc, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) => AdvSimd.Arm64.AddPairwise(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane) =>
         Dp.DotProductBySelectedQuadruplet(acc, a, b, lane);
 }

@@ -32,6 +32,26 @@ internal readonly struct PortableSimd : IArmSimd
         acc + Vector128.WidenUpper(a) * Vector128.Create((int)b.GetElement(lane));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b) =>
+        Vector128.WidenLower(a.ToVector128Unsafe()) * Vector128.WidenLower(b.ToVector128Unsafe());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> MultiplyWideningLowerAndAdd(Vector128<short> acc, Vector64<sbyte> a, Vector64<sbyte> b) =>
+        acc + Vector128.WidenLower(a.ToVector128Unsafe()) * Vector128.WidenLower(b.ToVector128Unsafe());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a)
+    {
+        // (int32)a[2i] + (int32)a[2i + 1]: sign-extend the odd lanes by an arithmetic shift, the even by shifting up first.
+        var pairs = a.AsInt32();
+        return acc + (pairs << 16 >> 16) + (pairs >> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
+        Vector128.Create(a[0] + a[1], a[2] + a[3], b[0] + b[1], b[2] + b[3]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
     {
         // Broadcast the selected quadruplet, multiply on int16 lanes (|a*b| <= 16384 fits), then sum

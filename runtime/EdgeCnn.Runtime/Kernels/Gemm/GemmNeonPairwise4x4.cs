@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using EdgeCnn.Kernels.Isa;
+
+namespace EdgeCnn.Kernels.Gemm;
+
+/// <summary>
+/// Gemm_Int8_Neon_4x4c16 (Cortex-A72, no dot product): int8 products on int16 lanes summed pairwise into
+/// int32, the widening scheme of MLAS's and XNNPACK's aarch64 "c8/c16 mlal" kernels. Per group of 16
+/// reduction values, for each of the 4 x 4 (row, channel) pairs: SMULL (8 products of the low halves),
+/// SMLAL (adds the 8 products of the high halves: each int16 lane now holds a[i] w[i] + a[8+i] w[8+i]),
+/// SADALP (adds neighbouring int16 lanes into the int32 accumulator): 16 MACs in 3 instructions, plus 8
+/// paired 64-bit loads (4 rows, 4 channels) per group. Operands stay int8, so packing is a copy and no
+/// widening instruction runs in the loop. Each accumulator holds 4 partial sums; the epilogue adds them
+/// with ADDP.
+/// <para>
+/// The int16 pair sum is exact unless both products are (-128) * (-128) = 16384: 32768 wraps. Weights
+/// that put -128 at reduction positions i and 8 + i of one group for one channel run the
+/// <typeparamref name="TPairs"/> = <see cref="SeparateProducts"/> instance instead, which accumulates each
+/// SMULL result on its own (4 instructions per 16 MACs); <see cref="GemmNeonPairwiseKernel{TSimd}"/> chooses.
+/// </para>
+/// </summary>
+internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrokernel
+    where TSimd : struct, IArmSimd where TPairs : struct, IProductPairing
+{
+    public static GemmLayout Layout => new(MR: 4, NR: 4, KGroup: 16, ElementBytes: 1, FlipActivations: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kGroups, byte* a, byte* b, int* bias, float* multipliers, in Requantization q, sbyte* c, nint cStride)
+    {
+        Vector128<int> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector128<int> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
+        for (int g = 0; g < kGroups; g++)
+        {
+            // 64-bit halves, loaded as such: a 128-bit load split with GetLower costs a register copy per
+            // row and channel (the JIT does not reuse the register for the low half).
+            var b0 = Vector64.Load((sbyte*)b);
+            var b0h = Vector64.Load((sbyte*)b + 8);
+            var b1 = Vector64.Load((sbyte*)b + 16);
+            var b1h = Vector64.Load((sbyte*)b + 24);
+            var b2 = Vector64.Load((sbyte*)b + 32);
+            var b2h = Vector64.Load((sbyte*)b + 40);
+            var b3 = Vector64.Load((sbyte*)b + 48);
+            var b3h = Vector64.Load((sbyte*)b + 56);
+            var a0 = Vector64.Load((sbyte*)a);
+            var a0h = Vector64.Load((sbyte*)a + 8);
+            c00 = Mac(c00, a0, a0h, b0, b0h); c01 = Mac(c01, a0, a0h, b1, b1h); c02 = Mac(c02, a0, a0h, b2, b2h); c03 = Mac(c03, a0, a0h, b3, b3h);
+            var a1 = Vector64.Load((sbyte*)a + 16);
+            var a1h = Vector64.Load((sbyte*)a + 24);
+            c10 = Mac(c10, a1, a1h, b0, b0h); c11 = Mac(c11, a1, a1h, b1, b1h); c12 = Mac(c12, a1, a1h, b2, b2h); c13 = Mac(c13, a1, a1h, b3, b3h);
+            var a2 = Vector64.Load((sbyte*)a + 32);
+            var a2h = Vector64.Load((sbyte*)a + 40);
+            c20 = Mac(c20, a2, a2h, b0, b0h); c21 = Mac(c21, a2, a2h, b1, b1h); c22 = Mac(c22, a2, a2h, b2, b2h); c23 = Mac(c23, a2, a2h, b3, b3h);
+            var a3 = Vector64.Load((sbyte*)a + 48);
+            var a3h = Vector64.Load((sbyte*)a + 56);
+            c30 = Mac(c30, a3, a3h, b0, b0h); c31 = Mac(c31, a3, a3h, b1, b1h); c32 = Mac(c32, a3, a3h, b2, b2h); c33 = Mac(c33, a3, a3h, b3, b3h);
+            a += 64;
+            b += 64;
+        }
+        var biasVector = Vector128.Load(bias);
+        var m = Vector128.Load(multipliers);
+        var lo = Vector128.Create(q.Lo);
+        var hi = Vector128.Create(q.Hi);
+        var magic = Vector128.Create(q.MagicMinusZp);
+        var r0 = Requantization.Apply(Sum(c00, c01, c02, c03) + biasVector, m, lo, hi, magic);
+        var r1 = Requantization.Apply(Sum(c10, c11, c12, c13) + biasVector, m, lo, hi, magic);
+        var r2 = Requantization.Apply(Sum(c20, c21, c22, c23) + biasVector, m, lo, hi, magic);
+        var r3 = Requantization.Apply(Sum(c30, c31, c32, c33) + biasVector, m, lo, hi, magic);
+        var bytes = Requantization.Narrow(r0, r1, r2, r3).AsUInt32();
+        *(uint*)c = bytes.ToScalar();
+        *(uint*)(c + cStride) = bytes.GetElement(1);
+        *(uint*)(c + 2 * cStride) = bytes.GetElement(2);
+        *(uint*)(c + 3 * cStride) = bytes.GetElement(3);
+    }
+
+    /// <summary>acc += the 16 products of (a, ah) and (w, wh), as 4 int32 partial sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Mac(Vector128<int> acc, Vector64<sbyte> a, Vector64<sbyte> ah, Vector64<sbyte> w, Vector64<sbyte> wh)
+    {
+        var low = TSimd.MultiplyWideningLower(a, w);
+        if (TPairs.SumInInt16)
+            return TSimd.AddPairwiseWideningAndAdd(acc, TSimd.MultiplyWideningLowerAndAdd(low, ah, wh));
+        acc = TSimd.AddPairwiseWideningAndAdd(acc, low);
+        return TSimd.AddPairwiseWideningAndAdd(acc, TSimd.MultiplyWideningLower(ah, wh));
+    }
+
+    /// <summary>[sum(x0), sum(x1), sum(x2), sum(x3)] by three ADDP.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Sum(Vector128<int> x0, Vector128<int> x1, Vector128<int> x2, Vector128<int> x3) =>
+        TSimd.AddPairwise(TSimd.AddPairwise(x0, x1), TSimd.AddPairwise(x2, x3));
+}
+
+/// <summary>Whether a pairwise GEMM adds two int8 products in one int16 lane before widening.</summary>
+internal interface IProductPairing
+{
+    static abstract bool SumInInt16 { get; }
+}
+
+/// <summary>Two products per int16 lane (SMULL + SMLAL): exact unless both are (-128) * (-128).</summary>
+internal readonly struct PairedProducts : IProductPairing
+{
+    public static bool SumInInt16 => true;
+}
+
+/// <summary>One product per int16 lane (two SMULL): exact for every int8 operand.</summary>
+internal readonly struct SeparateProducts : IProductPairing
+{
+    public static bool SumInInt16 => false;
+}
