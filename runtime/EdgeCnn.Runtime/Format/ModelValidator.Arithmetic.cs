@@ -79,20 +79,20 @@ public sealed partial class ModelValidator
             }
             case OpType.LayerNorm: case OpType.L2Norm:
             {
-                // gamma / out_scale, beta / out_scale, epsilon over the input scale: the step's own factory decides.
+                // The constants ChannelNormStep prepares: gamma / outScale, beta / outScale and the epsilon term.
                 var x = In(0); var y = Out();
                 int channels = x.Shape[^1];
                 try
                 {
-                    if (op.Type == OpType.LayerNorm)
-                        Reference.ChannelNormQuantization.LayerNorm(channels, x.Scale, x.ZeroPoint, Floats(In(1)), Floats(In(2)),
-                            op.Floats[0], y.Scale, y.ZeroPoint, op.ActivationMin, op.ActivationMax);
-                    else
+                    if (op.Type == OpType.L2Norm)
                         Reference.ChannelNormQuantization.L2Norm(channels, x.Scale, x.ZeroPoint, op.Floats[0], y.Scale, y.ZeroPoint, op.ActivationMin, op.ActivationMax);
+                    else
+                        Reference.ChannelNormQuantization.LayerNorm(channels, x.Scale, x.ZeroPoint, FloatData(In(1)), FloatData(In(2)), op.Floats[0],
+                            y.Scale, y.ZeroPoint, op.ActivationMin, op.ActivationMax);
                 }
                 catch (ArgumentException e)
                 {
-                    throw Fail($"{f}.normalization", Text(op.Floats[0]), $"{what}: the normalization constants cannot be derived: {e.Message}");
+                    throw Fail($"{f}.normalization", Text(y.Scale), $"{what}: the normalization constants cannot be prepared: {e.Message}");
                 }
                 break;
             }
@@ -130,14 +130,14 @@ public sealed partial class ModelValidator
         if (!float.IsFinite(value)) throw Fail(field, value, $"{what}: {formula} must be finite");
     }
 
-    private static float[] Floats(TensorDef constant)
+    private static bool IsUsable(float value) => value > 0f && float.IsFinite(value);
+
+    private static float[] FloatData(TensorDef constant)
     {
         var values = new float[constant.Data!.Length / 4];
         for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(constant.Data.AsSpan(4 * i));
         return values;
     }
-
-    private static bool IsUsable(float value) => value > 0f && float.IsFinite(value);
 
     private static string Text(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
