@@ -83,6 +83,14 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
         return Vector128.Create((ReadOnlySpan<int>)r);
     }
 
+    public static Vector128<int> AddPairwiseWidening(Vector128<short> a)
+    {
+        Counts.Sadalp++;
+        Span<int> r = stackalloc int[4];
+        for (int i = 0; i < 4; i++) r[i] = a.GetElement(2 * i) + a.GetElement(2 * i + 1);
+        return Vector128.Create((ReadOnlySpan<int>)r);
+    }
+
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
         Vector128.Create(unchecked(a[0] + a[1]), unchecked(a[2] + a[3]), unchecked(b[0] + b[1]), unchecked(b[2] + b[3]));
 
@@ -156,6 +164,7 @@ internal sealed class InstructionCounts
     public long Sdot;
     /// <summary>SMULL and SMLAL on int8 lanes: 8 products each.</summary>
     public long Smull;
+    /// <summary>SADALP and SADDLP: pairwise widening adds.</summary>
     public long Sadalp;
 
     public void Reset() => Ssubl = Smlal = Sdot = Smull = Sadalp = 0;

@@ -35,6 +35,9 @@ internal interface IArmSimd
     /// <summary>SADALP (16 to 32 bits): r[i] = acc[i] + (int32)a[2i] + (int32)a[2i + 1], i &lt; 4.</summary>
     static abstract Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a);
 
+    /// <summary>SADDLP (16 to 32 bits): r[i] = (int32)a[2i] + (int32)a[2i + 1], i &lt; 4.</summary>
+    static abstract Vector128<int> AddPairwiseWidening(Vector128<short> a);
+
     /// <summary>ADDP (32-bit): r = [a0 + a1, a2 + a3, b0 + b1, b2 + b3], wrapping.</summary>
     static abstract Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b);
 

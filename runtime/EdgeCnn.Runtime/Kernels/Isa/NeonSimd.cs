@@ -38,6 +38,9 @@ internal readonly struct NeonSimd : IArmSimd
     public static Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a) => AdvSimd.AddPairwiseWideningAndAdd(acc, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwiseWidening(Vector128<short> a) => AdvSimd.AddPairwiseWidening(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) => AdvSimd.Arm64.AddPairwise(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -48,6 +48,9 @@ internal readonly struct PortableSimd : IArmSimd
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwiseWidening(Vector128<short> a) => AddPairwiseWideningAndAdd(Vector128<int>.Zero, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
         Vector128.Create(a[0] + a[1], a[2] + a[3], b[0] + b[1], b[2] + b[3]);
 
