@@ -45,6 +45,10 @@ public static class OptionValues
         return lines.Take(count).Select(l => l.Trim()).ToArray();
     }
 
+    /// <summary>--threads N, bounded like <see cref="SessionOptions.Threads"/> (1 to <see cref="SessionOptions.MaxThreads"/>).</summary>
+    public static int Threads(int threads) =>
+        SessionOptions.CheckThreads(threads) is { } problem ? throw new UserInputException("--threads: " + problem) : threads;
+
     public static void RequireFile(string path, string what)
     {
         if (Directory.Exists(path)) throw new UserInputException($"{what} '{path}' is a folder, not a file");

@@ -1,3 +1,4 @@
+using EdgeCnn.CameraClassifier.Display;
 using System.Globalization;
 
 namespace EdgeCnn.CameraClassifier;
@@ -10,6 +11,7 @@ public sealed class ClassifierOptions
           --model PATH        .ecnn model (default: models/mobilenet_v2_1.0_224_quant.ecnn next to the program or above it)
           --device /dev/videoN  V4L2 camera (default /dev/video0 when it exists)
           --libcamera         Raspberry Pi CSI camera through rpicam-vid
+          --wait-for-camera   keep retrying a camera that is missing or busy at start (default: exit 2 with the reason)
           --images PATH       classify an image file or a folder of images instead of a camera
           --size WxH          capture size (default 640x480)
           --format FOURCC     camera pixel format: YUYV, NV12, YU12, RGB3, MJPG (default: first supported)
@@ -18,8 +20,11 @@ public sealed class ClassifierOptions
           --threads N         inference threads (default: min(4, cores))
           --led LINE          GPIO line driven high while the top class is --when LABEL
           --when LABEL        the class that lights the LED
-          --button LINE       classify one frame per press of a button on this GPIO line (to ground, pull-up)
-          --chip PATH         GPIO chip (default /dev/gpiochip0)
+          --button LINE       a button on this GPIO line (to ground, pull-up): press classifies one frame,
+                              double press switches to every frame and back, holding it 2 s stops the program
+          --chip PATH         GPIO chip (default: the header chip found by its label, pinctrl-*, else /dev/gpiochip0)
+          --display SPEC      show the top class, score and rate on ssd1306[:bus=1,address=0x3C,height=32],
+                              ssd1309[...] (OLED) or hd44780[:bus=1,address=0x27,size=16x2] (LCD, PCF8574 backpack)
           --help              this text
         """;
 
@@ -35,7 +40,10 @@ public sealed class ClassifierOptions
     public int? LedLine { get; private set; }
     public string? LedLabel { get; private set; }
     public int? ButtonLine { get; private set; }
-    public string Chip { get; private set; } = "/dev/gpiochip0";
+    /// <summary>The GPIO chip given with --chip, or null to find the header chip by its label.</summary>
+    public string? Chip { get; private set; }
+    public bool WaitForCamera { get; private set; }
+    public DisplaySpec? Display { get; private set; }
     public bool Help { get; private set; }
 
     /// <summary>Parses the arguments; a bad one raises <see cref="ArgumentException"/> naming it.</summary>
@@ -67,6 +75,8 @@ public sealed class ClassifierOptions
                 case "--when": o.LedLabel = Value(); break;
                 case "--button": o.ButtonLine = Number(0); break;
                 case "--chip": o.Chip = Value(); break;
+                case "--wait-for-camera": o.WaitForCamera = true; break;
+                case "--display": o.Display = DisplaySpec.Parse(Value()); break;
                 case "--help" or "-h": o.Help = true; break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
@@ -76,6 +86,7 @@ public sealed class ClassifierOptions
         if (o.LedLine is { } led && o.ButtonLine == led) throw new ArgumentException($"--led and --button both use GPIO line {led}");
         int sources = (o.DevicePath is null ? 0 : 1) + (o.Libcamera ? 1 : 0) + (o.ImagesPath is null ? 0 : 1);
         if (sources > 1) throw new ArgumentException("choose one source: --device, --libcamera or --images");
+        if (o.WaitForCamera && o.ImagesPath is not null) throw new ArgumentException("--wait-for-camera applies to a camera, not to --images");
         return o;
     }
 

@@ -69,15 +69,15 @@ internal static class CSharpAbi
         Const("V4L2_CAP_VIDEO_CAPTURE_MPLANE", V4l2.CAP_VIDEO_CAPTURE_MPLANE);
         Const("V4L2_CAP_STREAMING", V4l2.CAP_STREAMING);
         Const("V4L2_CAP_DEVICE_CAPS", V4l2.CAP_DEVICE_CAPS);
-        Const("V4L2_PIX_FMT_YUYV", (uint)VideoPixelFormat.YUYV);
-        Const("V4L2_PIX_FMT_MJPEG", (uint)VideoPixelFormat.MJPEG);
-        Const("V4L2_PIX_FMT_JPEG", (uint)VideoPixelFormat.JPEG);
-        Const("V4L2_PIX_FMT_NV12", (uint)VideoPixelFormat.NV12);
-        Const("V4L2_PIX_FMT_YUV420", (uint)VideoPixelFormat.YUV420);
-        Const("V4L2_PIX_FMT_RGB24", (uint)VideoPixelFormat.RGB24);
+        Const("V4L2_PIX_FMT_YUYV", (uint)CameraPixelFormat.YUYV);
+        Const("V4L2_PIX_FMT_MJPEG", (uint)CameraPixelFormat.MJPEG);
+        Const("V4L2_PIX_FMT_JPEG", (uint)CameraPixelFormat.JPEG);
+        Const("V4L2_PIX_FMT_NV12", (uint)CameraPixelFormat.NV12);
+        Const("V4L2_PIX_FMT_YUV420", (uint)CameraPixelFormat.YUV420);
+        Const("V4L2_PIX_FMT_RGB24", (uint)CameraPixelFormat.RGB24);
 
-        Size<GpioChipInfo>("gpiochip_info");
-        foreach (var f in new[] { "name", "label", "lines" }) Off<GpioChipInfo>("gpiochip_info", f);
+        Size<GpioChipInfoStruct>("gpiochip_info");
+        foreach (var f in new[] { "name", "label", "lines" }) Off<GpioChipInfoStruct>("gpiochip_info", f);
         Size<GpioV2LineAttribute>("gpio_v2_line_attribute");
         foreach (var f in new[] { "id", "padding", "flags", "values", "debounce_period_us" }) Off<GpioV2LineAttribute>("gpio_v2_line_attribute", f);
         Size<GpioV2LineConfigAttribute>("gpio_v2_line_config_attribute");

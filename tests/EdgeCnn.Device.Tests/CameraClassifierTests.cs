@@ -23,7 +23,9 @@ public sealed class CameraClassifierTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    private static (int Code, string Out, string Err) Run(params string[] args) => RunOn(BoardDevices.Kernel, args);
+
+    private static (int Code, string Out, string Err) RunOn(BoardDevices devices, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -32,7 +34,7 @@ public sealed class CameraClassifierTests : IDisposable
         Console.SetError(stderr);
         try
         {
-            int code = ClassifierApp.Run(args);
+            int code = ClassifierApp.Run(args, devices);
             return (code, stdout.ToString(), stderr.ToString());
         }
         finally
@@ -49,9 +51,10 @@ public sealed class CameraClassifierTests : IDisposable
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains(lines, l => l.StartsWith("model: colors (input 8x8x3"));
-        Assert.Matches(@"^1-red\.ppm: red \d\.\d{3} \| \w+ \d\.\d{3}  \[\d+\.\d ms\]$", lines.Single(l => l.StartsWith("1-red")));
-        Assert.StartsWith("2-blue.ppm: blue ", lines.Single(l => l.StartsWith("2-blue")));
-        Assert.StartsWith("3-night.ppm: dark ", lines.Single(l => l.StartsWith("3-night")));
+        // Each prediction as the runtime prints it (index, label, score), the line shape publish-aot.sh parses.
+        Assert.Matches(@"^1-red\.ppm: 0 red \d\.\d{4} \| \d \w+ \d\.\d{4}  \[\d+\.\d ms\]$", lines.Single(l => l.StartsWith("1-red")));
+        Assert.StartsWith("2-blue.ppm: 2 blue ", lines.Single(l => l.StartsWith("2-blue")));
+        Assert.StartsWith("3-night.ppm: 3 dark ", lines.Single(l => l.StartsWith("3-night")));
         Assert.Contains("classified 3 image(s)", output);
     }
 
@@ -78,7 +81,7 @@ public sealed class CameraClassifierTests : IDisposable
     }
 
     [Fact]
-    public void Missing_model_or_gpio_chip_or_camera_is_a_clear_error_not_a_crash()
+    public void Missing_model_or_gpio_chip_is_a_clear_error_not_a_crash()
     {
         var (code, _, error) = Run("--model", Path.Combine(_dir, "none.ecnn"), "--images", _images);
         Assert.Equal(1, code);
@@ -88,14 +91,72 @@ public sealed class CameraClassifierTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("GPIO chip /dev/gpiochip93 does not exist", error);
 
-        (code, _, error) = Run("--model", _model, "--device", "/dev/null", "--frames", "1");
-        Assert.Equal(1, code);
-        Assert.Contains("/dev/null", error);
-
         File.WriteAllBytes(Path.Combine(_dir, "garbage.ecnn"), [1, 2, 3, 4, 5]);
         (code, _, error) = Run("--model", Path.Combine(_dir, "garbage.ecnn"), "--images", _images);
         Assert.Equal(1, code);
         Assert.Contains("garbage.ecnn", error);
+    }
+
+    [Fact]
+    public void A_camera_missing_or_unusable_at_start_is_one_error_and_exit_code_2()
+    {
+        var started = DateTime.UtcNow;
+        var (code, output, error) = Run("--model", _model, "--device", "/dev/nonexistent");
+        Assert.Equal(2, code);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the program waited for a camera nobody asked it to wait for");
+        Assert.Contains("no camera at /dev/nonexistent", error);
+        Assert.Contains("--wait-for-camera", error);
+        Assert.DoesNotContain("retrying", error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:"));
+        Assert.DoesNotContain("stopped:", output);
+
+        (code, _, error) = Run("--model", _model, "--device", "/dev/null", "--frames", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("/dev/null", error);
+    }
+
+    [Fact]
+    public void A_corrupt_image_is_reported_and_skipped()
+    {
+        File.WriteAllBytes(Path.Combine(_images, "2-broken.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+        var (code, output, error) = Run("--model", _model, "--images", _images);
+        Assert.Equal(0, code);
+        Assert.Contains("2-broken.jpg", error);
+        Assert.StartsWith("skipped: ", error.Trim());
+        Assert.Contains("classified 3 image(s), skipped 1 that could not be read", output);
+        Assert.Contains("3-night.ppm: 3 dark", output);   // the images after the broken one still ran
+
+        foreach (var good in Directory.GetFiles(_images, "*.ppm")) File.Delete(good);
+        (code, output, _) = Run("--model", _model, "--images", _images);
+        Assert.Equal(1, code);   // nothing could be classified at all
+        Assert.Contains("classified 0 image(s), skipped 1", output);
+    }
+
+    [Fact]
+    public void Led_follows_the_top_class_through_system_device_gpio()
+    {
+        var driver = new InMemoryGpioDriver();
+        var devices = new BoardDevices(chip => { Assert.Equal("/dev/gpiochip4", chip); return driver; });
+        var (code, output, error) = RunOn(devices, "--model", _model, "--images", _images, "--led", "17", "--when", "red", "--chip", "/dev/gpiochip4");
+        Assert.True(code == 0, error);
+        Assert.Contains("gpio: InMemoryGpioDriver, LED on line 17 while 'red'", output);
+        // 1-red lights it, 2-blue turns it off; 3-night keeps it off; the end leaves it off.
+        Assert.Equal([System.Device.Gpio.PinValue.High, System.Device.Gpio.PinValue.Low], driver.Writes[17]);
+        Assert.True(driver.Disposed);
+    }
+
+    [Fact]
+    public void Display_shows_each_result()
+    {
+        RecordingI2cDevice? device = null;
+        var devices = BoardDevices.Kernel with { OpenI2c = settings => device = new RecordingI2cDevice(settings.BusId, settings.DeviceAddress) };
+        var (code, output, error) = RunOn(devices, "--model", _model, "--images", _images, "--display", "hd44780:address=0x26");
+        Assert.True(code == 0, error);
+        Assert.Contains("display: HD44780 LCD 16x2 via PCF8574 at I2C bus 1 address 0x26", output);
+        var lcd = Hd44780Memory.From(device!.Writes);
+        Assert.StartsWith("dark", lcd.Row(0, 16));     // the last image's class
+        Assert.Matches(@"^\d+\.\d{3} \d+\.\d ms", lcd.Row(1, 16));
+        Assert.True(device.Disposed);
     }
 
     [Theory]

@@ -26,7 +26,7 @@ public sealed class FileFrameSourceTests : IDisposable
         using var source = new FileFrameSource(_dir);
         var frame = new VideoFrame();
         Assert.Equal(FrameReadResult.Frame, source.ReadFrame(frame, TimeSpan.Zero));
-        Assert.Equal((4, 5, VideoPixelFormat.RGB24), (frame.Width, frame.Height, frame.Format));
+        Assert.Equal((4, 5, CameraPixelFormat.RGB24), (frame.Width, frame.Height, frame.Format));
         Assert.EndsWith("a.ppm", frame.Source);
         Assert.Equal((byte)2, frame.Data[0]);
         Assert.Equal(FrameReadResult.Frame, source.ReadFrame(frame, TimeSpan.Zero));
@@ -42,26 +42,26 @@ public sealed class FileFrameSourceTests : IDisposable
         using var source = new FileFrameSource(Path.Combine(_dir, "clip_8x4.yuv"));
         var frame = new VideoFrame();
         Assert.Equal(FrameReadResult.Frame, source.ReadFrame(frame, TimeSpan.Zero));
-        Assert.Equal((8, 4, VideoPixelFormat.YUV420, 48), (frame.Width, frame.Height, frame.Format, frame.Length));
+        Assert.Equal((8, 4, CameraPixelFormat.YUV420, 48), (frame.Width, frame.Height, frame.Format, frame.Length));
         Assert.Equal(FrameReadResult.Frame, source.ReadFrame(frame, TimeSpan.Zero));
-        var e = Assert.Throws<VideoDeviceException>(() => source.ReadFrame(frame, TimeSpan.Zero));
+        var e = Assert.Throws<CameraException>(() => source.ReadFrame(frame, TimeSpan.Zero));
         Assert.Contains("truncated", e.Message);
     }
 
     [Fact]
     public void Bad_paths_and_files_give_clear_errors()
     {
-        var e = Assert.Throws<VideoDeviceException>(() => new FileFrameSource(Path.Combine(_dir, "missing")));
+        var e = Assert.Throws<CameraException>(() => new FileFrameSource(Path.Combine(_dir, "missing")));
         Assert.Contains("no image file or folder", e.Message);
-        e = Assert.Throws<VideoDeviceException>(() => new FileFrameSource(_dir));
+        e = Assert.Throws<CameraException>(() => new FileFrameSource(_dir));
         Assert.Contains("holds no images", e.Message);
         File.WriteAllBytes(Path.Combine(_dir, "broken.ppm"), "P6\n4 4\n255\nxx"u8.ToArray());
         using var source = new FileFrameSource(Path.Combine(_dir, "broken.ppm"));
-        e = Assert.Throws<VideoDeviceException>(() => source.ReadFrame(new VideoFrame(), TimeSpan.Zero));
+        e = Assert.Throws<CameraException>(() => source.ReadFrame(new VideoFrame(), TimeSpan.Zero));
         Assert.Contains("broken.ppm", e.Message);
         File.WriteAllBytes(Path.Combine(_dir, "nosize.yuv"), new byte[10]);
         using var raw = new FileFrameSource(Path.Combine(_dir, "nosize.yuv"));
-        e = Assert.Throws<VideoDeviceException>(() => raw.ReadFrame(new VideoFrame(), TimeSpan.Zero));
+        e = Assert.Throws<CameraException>(() => raw.ReadFrame(new VideoFrame(), TimeSpan.Zero));
         Assert.Contains("frame size", e.Message);
     }
 }

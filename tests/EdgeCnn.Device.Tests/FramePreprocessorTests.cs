@@ -98,7 +98,7 @@ public sealed class FramePreprocessorTests
         var e = Assert.Throws<ArgumentException>(() => preprocessor.Process(frame, new sbyte[10]));
         Assert.Contains("needs 192", e.Message);
         var shortFrame = new VideoFrame();
-        shortFrame.Prepare(VideoPixelFormat.YUYV, 16, 16, 32, 100);
+        shortFrame.Prepare(CameraPixelFormat.YUYV, 16, 16, 32, 100);
         e = Assert.Throws<ArgumentException>(() => preprocessor.Process(shortFrame, new sbyte[192]));
         Assert.Contains("needs 512 bytes", e.Message);
     }
@@ -117,7 +117,7 @@ public sealed class MjpegFrameTests
         byte[] jpeg = File.ReadAllBytes(path);
         var image = EdgeCnn.Imaging.ImageDecoder.Load(path);
         var mjpeg = new VideoFrame();
-        jpeg.CopyTo(mjpeg.Prepare(VideoPixelFormat.MJPEG, image.Width, image.Height, 0, jpeg.Length));
+        jpeg.CopyTo(mjpeg.Prepare(CameraPixelFormat.MJPEG, image.Width, image.Height, 0, jpeg.Length));
         var rgb = new VideoFrame();
         FileFrameSource.CopyAsRgb(image, rgb);
 
@@ -134,11 +134,11 @@ public sealed class MjpegFrameTests
     public void A_corrupt_mjpeg_frame_is_a_bad_frame_error()
     {
         var frame = new VideoFrame();
-        "not a jpeg at all"u8.CopyTo(frame.Prepare(VideoPixelFormat.MJPEG, 4, 4, 0, 17));
+        "not a jpeg at all"u8.CopyTo(frame.Prepare(CameraPixelFormat.MJPEG, 4, 4, 0, 17));
         frame.Source = "/dev/video0";
         using var preprocessor = new EdgeCnn.Device.Conversion.FramePreprocessor(null, [1, 4, 4, 3], 1f / 128, 0);
-        var e = Assert.Throws<VideoDeviceException>(() => preprocessor.Process(frame, new sbyte[48]));
-        Assert.Equal(VideoDeviceError.BadFrame, e.Error);
+        var e = Assert.Throws<CameraException>(() => preprocessor.Process(frame, new sbyte[48]));
+        Assert.Equal(CameraError.BadFrame, e.Error);
         Assert.Contains("/dev/video0", e.Message);
     }
 }

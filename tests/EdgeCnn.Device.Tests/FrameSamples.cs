@@ -27,7 +27,7 @@ internal sealed class FrameSamples
     {
         int chromaStride = (stride + 1) / 2;
         var frame = new VideoFrame();
-        var data = frame.Prepare(VideoPixelFormat.YUV420, Width, Height, stride, VideoPixelFormats.FrameBytes(VideoPixelFormat.YUV420, Width, Height, stride));
+        var data = frame.Prepare(CameraPixelFormat.YUV420, Width, Height, stride, CameraPixelFormats.FrameBytes(CameraPixelFormat.YUV420, Width, Height, stride));
         int uPlane = stride * Height, vPlane = uPlane + chromaStride * ChromaHeight;
         for (int y = 0; y < Height; y++) Y.AsSpan(y * Width, Width).CopyTo(data[(y * stride)..]);
         for (int y = 0; y < ChromaHeight; y++)
@@ -41,7 +41,7 @@ internal sealed class FrameSamples
     public VideoFrame Nv12(int stride)
     {
         var frame = new VideoFrame();
-        var data = frame.Prepare(VideoPixelFormat.NV12, Width, Height, stride, VideoPixelFormats.FrameBytes(VideoPixelFormat.NV12, Width, Height, stride));
+        var data = frame.Prepare(CameraPixelFormat.NV12, Width, Height, stride, CameraPixelFormats.FrameBytes(CameraPixelFormat.NV12, Width, Height, stride));
         for (int y = 0; y < Height; y++) Y.AsSpan(y * Width, Width).CopyTo(data[(y * stride)..]);
         for (int y = 0; y < ChromaHeight; y++)
         for (int x = 0; x < ChromaWidth; x++)
@@ -56,7 +56,7 @@ internal sealed class FrameSamples
     public VideoFrame Yuyv(int stride)
     {
         var frame = new VideoFrame();
-        var data = frame.Prepare(VideoPixelFormat.YUYV, Width, Height, stride, stride * Height);
+        var data = frame.Prepare(CameraPixelFormat.YUYV, Width, Height, stride, stride * Height);
         for (int y = 0; y < Height; y++)
         for (int x = 0; x < Width; x++)
         {
@@ -71,7 +71,7 @@ internal sealed class FrameSamples
     public VideoFrame Rgb()
     {
         var frame = new VideoFrame();
-        var data = frame.Prepare(VideoPixelFormat.RGB24, Width, Height, Width * 3, Width * Height * 3);
+        var data = frame.Prepare(CameraPixelFormat.RGB24, Width, Height, Width * 3, Width * Height * 3);
         for (int y = 0; y < Height; y++)
         for (int x = 0; x < Width; x++)
         {

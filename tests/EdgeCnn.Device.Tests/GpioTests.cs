@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using EdgeCnn.Device.Gpio;
 using EdgeCnn.Device.Interop;
 
@@ -8,16 +9,27 @@ public sealed class GpioTests
     [Fact]
     public void Missing_chip_is_named()
     {
-        var e = Assert.Throws<GpioException>(() => new GpioController("/dev/gpiochip97"));
+        var e = Assert.Throws<GpioException>(() => new KernelGpioDriver("/dev/gpiochip97"));
         Assert.Contains("/dev/gpiochip97", e.Message);
         Assert.Contains("does not exist", e.Message);
+        e = Assert.Throws<GpioException>(() => new KernelGpioDriver(96));
+        Assert.Contains("/dev/gpiochip96", e.Message);
     }
 
     [Fact]
     public void A_file_that_is_not_a_chip_is_named()
     {
-        var e = Assert.Throws<GpioException>(() => new GpioController("/dev/null"));
+        var e = Assert.Throws<GpioException>(() => new KernelGpioDriver("/dev/null"));
         Assert.Contains("/dev/null is not a GPIO chip", e.Message);
+    }
+
+    [Fact]
+    public void Opening_a_pin_asks_for_the_line_as_is()
+    {
+        var request = LineRequestBuilder.Request(4, null, PinEventTypes.None, TimeSpan.Zero, PinValue.Low);
+        Assert.Equal(0ul, request.config.flags);        // no direction: the kernel keeps direction and level
+        Assert.Equal(0u, request.config.num_attrs);
+        Assert.Throws<ArgumentException>(() => LineRequestBuilder.Flags(null, PinEventTypes.Falling));
     }
 
     [Fact]
@@ -54,12 +66,48 @@ public sealed class GpioTests
         Assert.Throws<ArgumentException>(() => LineRequestBuilder.Config(PinMode.Output, PinEventTypes.None, TimeSpan.FromMilliseconds(5), PinValue.Low));
     }
 
+    [Theory]
+    [InlineData(GpioUapi.FLAG_USED | GpioUapi.FLAG_OUTPUT, PinMode.Output)]
+    [InlineData(GpioUapi.FLAG_INPUT | GpioUapi.FLAG_BIAS_PULL_UP, PinMode.InputPullUp)]
+    [InlineData(GpioUapi.FLAG_INPUT | GpioUapi.FLAG_BIAS_PULL_DOWN, PinMode.InputPullDown)]
+    [InlineData(GpioUapi.FLAG_INPUT, PinMode.Input)]
+    [InlineData(0ul, PinMode.Input)]
+    public void Line_info_flags_give_the_pin_mode(ulong flags, PinMode mode) => Assert.Equal(mode, LineRequestBuilder.ModeOf(flags));
+
     [Fact]
-    public void PinValue_converts_like_system_device_gpio()
+    public void A_controller_over_a_driver_keeps_the_system_device_gpio_contract()
     {
-        Assert.Equal(PinValue.High, (PinValue)1);
-        Assert.Equal(PinValue.Low, (PinValue)false);
-        Assert.True((bool)PinValue.High);
-        Assert.Equal(0, (int)PinValue.Low);
+        var driver = new InMemoryGpioDriver();
+        using (var controller = new GpioController(driver))
+        {
+            controller.OpenPin(17, PinMode.Output, PinValue.High);
+            Assert.Equal(PinValue.High, driver.LevelOf(17));
+            controller.Write(17, PinValue.Low);
+            Assert.Equal([PinValue.Low], driver.Writes[17]);
+            controller.OpenPin(5, PinMode.InputPullUp);
+            var result = controller.WaitForEvent(5, PinEventTypes.Falling, TimeSpan.FromMilliseconds(50));
+            Assert.True(result.TimedOut);
+        }
+        Assert.False(driver.IsOpen(17));
+        Assert.True(driver.Disposed);
+    }
+
+    [Fact]
+    public void Chip_listing_skips_what_is_not_a_chip()
+    {
+        string dir = Directory.CreateTempSubdirectory("edgecnn-gpiochips-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "gpiochip3"), "not a chip");
+            File.CreateSymbolicLink(Path.Combine(dir, "gpiochip4"), "/dev/null");
+            Assert.Empty(GpioChips.List(dir));
+            Assert.Null(GpioChips.FindHeaderChip(dir));
+            Assert.Null(GpioChips.Describe("/dev/null"));
+            Assert.Empty(GpioChips.List(Path.Combine(dir, "missing")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class LibcameraFrameSourceTests : IDisposable
         using var source = new LibcameraFrameSource(8, 4, programPath: FakeRpicam(3, "sleep 30"));
         var frame = new VideoFrame();
         Assert.Equal(FrameReadResult.Frame, source.ReadFrame(frame, TimeSpan.FromSeconds(10)));
-        Assert.Equal((8, 4, VideoPixelFormat.YUV420, 48), (frame.Width, frame.Height, frame.Format, frame.Length));
+        Assert.Equal((8, 4, CameraPixelFormat.YUV420, 48), (frame.Width, frame.Height, frame.Format, frame.Length));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (source.FramesReceived < 3 && DateTime.UtcNow < deadline) Thread.Sleep(10);
         // Latest-frame: after a pause the newest complete frame (number 2) is what we get.
@@ -50,8 +50,8 @@ public sealed class LibcameraFrameSourceTests : IDisposable
     public void A_program_that_exits_is_reported_with_its_error_output()
     {
         using var source = new LibcameraFrameSource(8, 4, programPath: FakeRpicam(0, "echo 'ERROR: no cameras available' >&2; exit 1"));
-        var e = Assert.Throws<VideoDeviceException>(() => source.ReadFrame(new VideoFrame(), TimeSpan.FromSeconds(10)));
-        Assert.Equal(VideoDeviceError.Disconnected, e.Error);
+        var e = Assert.Throws<CameraException>(() => source.ReadFrame(new VideoFrame(), TimeSpan.FromSeconds(10)));
+        Assert.Equal(CameraError.Disconnected, e.Error);
         Assert.Contains("no cameras available", e.Message);
     }
 
@@ -60,8 +60,8 @@ public sealed class LibcameraFrameSourceTests : IDisposable
     {
         string? savedPath = Environment.GetEnvironmentVariable("PATH");
         if (LibcameraFrameSource.FindOnPath(LibcameraFrameSource.Program) is not null) return;   // a real Pi: nothing to test
-        var e = Assert.Throws<VideoDeviceException>(() => new LibcameraFrameSource());
-        Assert.Equal(VideoDeviceError.NotFound, e.Error);
+        var e = Assert.Throws<CameraException>(() => new LibcameraFrameSource());
+        Assert.Equal(CameraError.NotFound, e.Error);
         Assert.Contains("rpicam-vid was not found", e.Message);
         Assert.Contains("rpicam-apps", e.Message);
         Assert.Equal(savedPath, Environment.GetEnvironmentVariable("PATH"));

@@ -32,7 +32,7 @@ public static class BenchCommand
             if (n < 1) throw new UserInputException($"--runs must be at least 1, got {n}");
             if (w < 0) throw new UserInputException($"--warmup must not be negative, got {w}");
             if (wms < 0) throw new UserInputException($"--warmup-ms must not be negative, got {wms}");
-            if (t < 1) throw new UserInputException($"--threads must be at least 1, got {t}");
+            OptionValues.Threads(t);
             string path = parse.GetValue(model)!;
             using var runner = new ImageRunner(path, t);
             var session = runner.Session;

@@ -21,9 +21,13 @@ public static class ClassifyCommand
             int k = parse.GetValue(top);
             if (k < 1) throw new UserInputException($"--top must be at least 1, got {k}");
             string fmt = parse.GetValue(format)!;
-            int threadCount = parse.GetValue(threads);
-            if (threadCount < 1) throw new UserInputException($"--threads must be at least 1, got {threadCount}");
+            int threadCount = OptionValues.Threads(parse.GetValue(threads));
             using var runner = new ImageRunner(parse.GetValue(model)!, threadCount);
+            // Top-k is defined over one vector of class scores; a segmentation map or a feature tensor is not one.
+            var outputShape = runner.Session.GetOutputShape(0);
+            if (outputShape.Length == 0 || outputShape[..^1].Any(d => d != 1))
+                throw new UserInputException(
+                    $"{parse.GetValue(model)}: output 0 has shape [{string.Join(",", outputShape)}], not one vector of class scores: classify takes classification models (embed prints any output)");
             var files = ImageRunner.ExpandImages(parse.GetValue(images)!);
             var results = new List<(string File, IReadOnlyList<Prediction> Top)>();
             int failures = 0;
@@ -44,8 +48,8 @@ public static class ClassifyCommand
                 if (fmt == "text")
                 {
                     console.Out.WriteLine(file);
-                    foreach (var p in top1)
-                        console.Out.WriteLine($"  {p.Score.ToString("0.0000", CultureInfo.InvariantCulture)}  {p.Index,5}  {p.Label}");
+                    // The one text form of a prediction, shared with Prediction.ToString() and CameraClassifier.
+                    foreach (var p in top1) console.Out.WriteLine($"  {p}");
                 }
                 else if (fmt == "tsv")
                 {

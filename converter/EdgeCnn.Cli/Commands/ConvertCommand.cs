@@ -3,6 +3,7 @@ using System.Text.Json;
 using EdgeCnn.Cli.Output;
 using EdgeCnn.Converter.Calibration;
 using EdgeCnn.Converter.Datasets;
+using EdgeCnn.Converter.Graph;
 using EdgeCnn.Converter.Quantization;
 using EdgeCnn.Converter.Tflite;
 using EdgeCnn.Format;
@@ -44,8 +45,18 @@ public static class ConvertCommand
             string modelPath = parse.GetValue(model)!;
             string outPath = parse.GetValue(output)!;
             OptionValues.RequireFile(modelPath, "model");
+            string? labelsPath = parse.GetValue(labels);
+            string? reportPath = parse.GetValue(report);
+            // Before any work (calibration can take minutes): the outputs must be writable and must not be inputs.
+            OutputFile.Prepare(outPath, "--output", modelPath, labelsPath);
+            if (!string.IsNullOrEmpty(reportPath))
+            {
+                OutputFile.Prepare(reportPath, "--report", modelPath, labelsPath, outPath);
+                if (Path.GetFullPath(reportPath) == Path.GetFullPath(outPath))
+                    throw new UserInputException($"--report '{reportPath}' and --output name the same file");
+            }
             string ext = Path.GetExtension(modelPath).ToLowerInvariant();
-            var labelNames = OptionValues.Labels(parse.GetValue(labels));
+            var labelNames = OptionValues.Labels(labelsPath);
             Converter.Graph.ModelGraph? floatTflite = null;
             if (ext == ".tflite")
             {
@@ -104,8 +115,7 @@ public static class ConvertCommand
             if (result.Report is { } r)
             {
                 WriteReportTable(console.Out, r);
-                string? reportPath = parse.GetValue(report);
-                if (!string.IsNullOrEmpty(reportPath)) File.WriteAllText(reportPath, ReportJson(r, modelPath, outPath, options, result.Calibration.SampleCount));
+                if (!string.IsNullOrEmpty(reportPath)) OutputFile.WriteText(reportPath, ReportJson(r, modelPath, outPath, options, result.Calibration.SampleCount));
             }
             return WriteModel(console, result.Model, outPath);
         }));
@@ -114,8 +124,18 @@ public static class ConvertCommand
 
     private static int WriteModel(CliConsole console, Model.EcnnModel model, string outPath)
     {
-        var bytes = EcnnWriter.Write(model);
-        File.WriteAllBytes(outPath, bytes);
+        byte[] bytes;
+        try
+        {
+            bytes = EcnnWriter.Write(model);
+        }
+        catch (ArgumentException e)
+        {
+            // The importers and the lowering validate what they return; reaching this is a converter bug,
+            // still reported as a conversion failure that names the layer, and nothing is written.
+            throw new ConversionException($"the converted model cannot be written: {e.Message}", e);
+        }
+        OutputFile.WriteBytes(outPath, bytes);
         console.Out.WriteLine($"wrote {outPath}: {model.Operators.Count} operators, {bytes.Length} bytes");
         return CliApp.Success;
     }

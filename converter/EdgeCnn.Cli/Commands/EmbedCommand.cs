@@ -17,21 +17,40 @@ public static class EmbedCommand
         var similarity = new Option<bool>("--similarity") { Description = "Print pairwise cosine similarities instead of the vectors" };
         var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("embed", "Print embedding vectors or their pairwise cosine similarities") { model, images, similarity, format };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the vectors (or similarities) to this file instead of standard output" };
+        var command = new Command("embed", "Print embedding vectors or their pairwise cosine similarities") { model, images, similarity, format, output };
         command.SetAction(parse => console.Guard(() =>
         {
-            using var runner = new ImageRunner(parse.GetValue(model)!);
+            string modelPath = parse.GetValue(model)!;
             var files = ImageRunner.ExpandImages(parse.GetValue(images)!);
+            string? outPath = parse.GetValue(output);
+            if (!string.IsNullOrEmpty(outPath)) OutputFile.Prepare(outPath, "--output", [modelPath, .. files]);
+            using var runner = new ImageRunner(modelPath);
+            var text = new StringWriter();
+            int code = Embed(text, runner, files, parse.GetValue(similarity), parse.GetValue(format) == "json");
+            if (string.IsNullOrEmpty(outPath)) console.Out.Write(text.ToString());
+            else
+            {
+                OutputFile.WriteText(outPath, text.ToString());
+                console.Out.WriteLine($"wrote {outPath}: {files.Count} images");
+            }
+            return code;
+        }));
+        return command;
+    }
+
+    private static int Embed(TextWriter output, ImageRunner runner, List<string> files, bool similarity, bool json)
+    {
+        {
             var vectors = files.Select(f => runner.Run(ImageRunner.Load(f)).ToArray()).ToList();
-            bool json = parse.GetValue(format) == "json";
-            if (parse.GetValue(similarity))
+            if (similarity)
             {
                 if (files.Count < 2) throw new UserInputException("--similarity needs at least two images");
                 var pairs = new List<(int A, int B, double Cosine)>();
                 for (int a = 0; a < files.Count; a++)
                     for (int b = a + 1; b < files.Count; b++) pairs.Add((a, b, Cosine(vectors[a], vectors[b])));
                 if (json)
-                    console.Out.WriteLine(Json.Write(j =>
+                    output.WriteLine(Json.Write(j =>
                     {
                         j.WriteStartArray();
                         foreach (var (a, b, c) in pairs)
@@ -46,11 +65,11 @@ public static class EmbedCommand
                     }));
                 else
                     foreach (var (a, b, c) in pairs)
-                        console.Out.WriteLine($"{c.ToString("0.0000", CultureInfo.InvariantCulture)}\t{files[a]}\t{files[b]}");
+                        output.WriteLine($"{c.ToString("0.0000", CultureInfo.InvariantCulture)}\t{files[a]}\t{files[b]}");
                 return CliApp.Success;
             }
             if (json)
-                console.Out.WriteLine(Json.Write(j =>
+                output.WriteLine(Json.Write(j =>
                 {
                     j.WriteStartArray();
                     for (int i = 0; i < files.Count; i++)
@@ -66,10 +85,9 @@ public static class EmbedCommand
                 }, indented: false));
             else
                 for (int i = 0; i < files.Count; i++)
-                    console.Out.WriteLine(files[i] + "\t" + string.Join(",", vectors[i].Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+                    output.WriteLine(files[i] + "\t" + string.Join(",", vectors[i].Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
             return CliApp.Success;
-        }));
-        return command;
+        }
     }
 
     /// <summary>a.b / (|a| |b|) in double; 0 when either vector is all zeros.</summary>

@@ -37,13 +37,16 @@ public static class EvalCommand
             OptionValues.RequireFile(path, "model");
             int? n = parse.GetValue(limit);
             if (n is < 1) throw new UserInputException($"--limit must be at least 1, got {n}");
-            var data = DatasetSpec.Open(parse.GetValue(dataset)!, requireLabels: true, fashionMnistSplit: "t10k", limit: n);
+            string datasetSpec = parse.GetValue(dataset)!;
+            var data = DatasetSpec.Open(datasetSpec, requireLabels: true, fashionMnistSplit: "t10k", limit: n);
             int count = Math.Min(data.Count, n ?? int.MaxValue);
             int labelOffset = parse.GetValue(offset);
+            FitCheck fit = (input, classes) =>
+                DatasetFit.Require(path, input, classes, data, DatasetSpec.IsFashionMnist(datasetSpec), labelOffset, count);
             Func<int, float[]> scores = Path.GetExtension(path).ToLowerInvariant() switch
             {
-                ".ecnn" => EcnnScorer(path, data),
-                ".onnx" or ".tflite" => OnnxScorer(FloatGraph(path), path, data, new OnnxConversionOptions
+                ".ecnn" => EcnnScorer(path, data, fit),
+                ".onnx" or ".tflite" => OnnxScorer(FloatGraph(path), path, data, fit, new OnnxConversionOptions
                 {
                     Calibration = null,
                     InputSize = OptionValues.Size(parse.GetValue(inputSize), "--input-size"),
@@ -91,10 +94,31 @@ public static class EvalCommand
         return count == 0 ? (double.NaN, double.NaN) : ((double)hit1 / count, (double)hit5 / count);
     }
 
-    private static Func<int, float[]> EcnnScorer(string path, ILabeledImageSource data)
+    private delegate void FitCheck(ReadOnlySpan<int> inputNhwc, int classes);
+
+    private static Func<int, float[]> EcnnScorer(string path, ILabeledImageSource data, FitCheck fit)
     {
         var runner = new ImageRunner(path);
+        RequireOnePixel(path, runner.Session.GetOutputShape(0), channelsLast: true);
+        fit(runner.Session.InputShape, runner.Session.GetOutputShape(0)[^1]);
         return i => runner.Run(data.LoadImage(i)).ToArray();
+    }
+
+    /// <summary>
+    /// Accuracy against one label per image needs one score vector per image. Both scorers give scores
+    /// in the int8 session's layout (channels last), but a feature map (per-pixel scores, e.g.
+    /// segmentation) has no single class to compare with an image label: refuse it clearly.
+    /// </summary>
+    private static void RequireOnePixel(string path, int[]? shape, bool channelsLast)
+    {
+        if (shape is null || shape.Length < 3) return;
+        long pixels = 1;
+        var spatial = channelsLast ? shape[1..^1] : shape[2..];
+        foreach (var d in spatial) pixels *= Math.Max(d, 1);
+        if (pixels > 1)
+            throw new UserInputException(
+                $"{path}: the output of shape {string.Join("x", shape)} holds scores per pixel ({pixels} pixels); eval measures one class per image. " +
+                "For float-vs-int8 agreement per pixel see the report of 'edgecnn convert'");
     }
 
     /// <summary>The float graph of an ONNX model or a float TFLite model (both run in the float executor).</summary>
@@ -107,7 +131,7 @@ public static class EvalCommand
         return TfliteFloatImport.ImportGraph(bytes, path);
     }
 
-    private static Func<int, float[]> OnnxScorer(ModelGraph graph, string path, ILabeledImageSource data, OnnxConversionOptions options)
+    private static Func<int, float[]> OnnxScorer(ModelGraph graph, string path, ILabeledImageSource data, FitCheck fit, OnnxConversionOptions options)
     {
         if (graph.Inputs.Count != 1) throw new UserInputException($"{path}: the model has {graph.Inputs.Count} inputs; eval takes single-image models");
         var nchw = OnnxConversion.StaticInputShape(graph.GetValue(graph.Inputs[0]), options);
@@ -121,8 +145,15 @@ public static class EvalCommand
             ChannelOrder = options.ChannelOrder,
         };
         var inputs = new ModelInputBuilder(preprocessing, [nchw[0], nchw[2], nchw[3], nchw[1]]);
-        var executor = new FloatExecutor(graph);
+        if (graph.Outputs.Count == 0) throw new UserInputException($"{path}: the model declares no outputs");
         string input = graph.Inputs[0], output = graph.Outputs[0];
-        return i => executor.Run(new Dictionary<string, Tensor> { [input] = inputs.Nchw(data.LoadImage(i)) })[output].AsFloats();
+        var outShape = graph.GetValue(output).Shape;
+        RequireOnePixel(path, outShape, channelsLast: false);
+        // Channels are axis 1 in ONNX's layout ([N, C] or [N, C, 1, 1] once RequireOnePixel has passed).
+        if (outShape is { Length: >= 2 } && outShape[1] > 0)
+            fit([nchw[0], nchw[2], nchw[3], nchw[1]], outShape[1]);
+        var executor = new FloatExecutor(graph);
+        // The same layout as an .ecnn model's scores (NCHW feature maps would come out channel-major).
+        return i => OutputAgreement.InSessionLayout(executor.Run(new Dictionary<string, Tensor> { [input] = inputs.Nchw(data.LoadImage(i)) })[output]);
     }
 }

@@ -53,7 +53,7 @@ public static class InspectCommand
             ("labels", meta.Labels.Length.ToString()),
         };
         if (meta.Preprocessing is { } p)
-            header.Add(("preprocessing", $"{p.Width}x{p.Height}x{p.Channels} mean [{string.Join(",", p.Mean)}] std [{string.Join(",", p.Std)}] {p.ChannelOrder.ToString().ToLowerInvariant()} crop {p.CropFraction}"));
+            header.Add(("preprocessing", $"{p.Width}x{p.Height}x{p.Channels} mean [{string.Join(",", p.Mean.Select(G4))}] std [{string.Join(",", p.Std.Select(G4))}] {p.ChannelOrder.ToString().ToLowerInvariant()} crop {G4(p.CropFraction)}"));
         foreach (var (k, v) in meta.Properties) header.Add((k, v));
         return Print(console, json, header, rows, session.PeakArenaBytes);
     }
@@ -80,6 +80,8 @@ public static class InspectCommand
         return Print(console, json, header, rows, peakArena: null);
     }
 
+    private static string G4(float v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Scales(EcnnModel m, OperatorDef op)
     {
         var output = m.Tensors[op.Outputs[0]];
@@ -87,6 +89,15 @@ public static class InspectCommand
         var weights = op.Inputs.Skip(1).Select(i => m.Tensors[i]).FirstOrDefault(t => t.IsConstant && t.Type == ElementType.Int8);
         if (weights is null || weights.Scales.Length == 0) return outQ;
         return weights.Scales.Length == 1 ? $"{outQ} w {weights.Scale:G4}" : $"{outQ} w {weights.Scales.Min():G3}..{weights.Scales.Max():G3}";
+    }
+
+    private const int TerminalWidth = 80, LayerNameWidth = 20, OpWidth = 16;
+
+    /// <summary>"out 0.02353/-128 w 0.001..0.05" -> "0.02353/-128".</summary>
+    private static string OutputQuantization(string scales)
+    {
+        string first = scales.Split(" w ")[0];
+        return first.StartsWith("out ", StringComparison.Ordinal) ? first[4..] : first;
     }
 
     private static int Print(CliConsole console, bool json, List<(string Key, string Value)> header, List<Row> rows, long? peakArena)
@@ -118,16 +129,19 @@ public static class InspectCommand
             }));
             return CliApp.Success;
         }
-        foreach (var (k, v) in header) console.Out.WriteLine($"{k}: {v}");
+        // Text fits an 80-column terminal: long values and layer names are cut (Compact), shapes drop
+        // the batch of 1, counts use K/M/G, and only the output quantization is shown (json has everything).
+        foreach (var (k, v) in header) console.Out.WriteLine(Compact.Name($"{k}: {v}", TerminalWidth));
         console.Out.WriteLine();
-        var table = new TextTable("layer", "op", "output shape", "MACs", "params", "scales");
-        foreach (var r in rows)
-            table.Add(r.Name, r.Op, "[" + string.Join(",", r.Shape) + "]", r.Macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-                r.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), r.Scales);
+        var table = new TextTable("layer", "op", "output", "MACs", "params", "out scale/zp");
+        var names = Compact.LayerNames(rows.Select(r => r.Name).ToList(), LayerNameWidth);
+        foreach (var (r, name) in rows.Zip(names))
+            table.Add(name, Compact.Name(r.Op, OpWidth), Compact.Shape(r.Shape), Compact.Count(r.Macs),
+                Compact.Count(r.Parameters), Compact.Name(OutputQuantization(r.Scales), 12));
         table.Write(console.Out);
         console.Out.WriteLine();
-        console.Out.WriteLine($"total: {rows.Count} layers, {macs:N0} MACs, {parameters:N0} parameters"
-            + (peakArena is { } pa ? $", peak arena {pa:N0} bytes" : ""));
+        console.Out.WriteLine($"total: {rows.Count} layers, {Compact.Count(macs)} MACs, {Compact.Count(parameters)} parameters"
+            + (peakArena is { } pa ? $", peak arena {Compact.Count(pa)}B" : ""));
         return CliApp.Success;
     }
 }

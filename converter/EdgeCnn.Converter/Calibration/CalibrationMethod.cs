@@ -37,4 +37,6 @@ public sealed record CalibrationOptions
     public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
     /// <summary>Percent of values kept by <see cref="CalibrationMethod.Percentile"/>.</summary>
     public double Percentile { get; init; } = 99.99;
+    /// <summary>How many images run at once (default: one per core). Results do not depend on it.</summary>
+    public int? Threads { get; init; }
 }

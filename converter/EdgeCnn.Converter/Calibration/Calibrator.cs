@@ -25,23 +25,44 @@ public static class Calibrator
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         bool histograms = options.Method != CalibrationMethod.MinMax;
 
-        void Observe(string name, Tensor t)
+        // Images are independent: a batch of them runs at once, one per core, each keeping the
+        // activations it produced. Statistics then take each activation's values image by image in
+        // sample order (activations in parallel, as they are independent), so the ranges and histograms
+        // are the same whatever the number of cores.
+        int workers = Math.Clamp(options.Threads ?? Environment.ProcessorCount, 1, sampleCount);
+        for (int start = 0; start < sampleCount; start += workers)
         {
-            if (t.Floats is null) return; // shape arithmetic (int64) is not an activation
-            if (!stats.TryGetValue(name, out var s))
+            int batch = Math.Min(workers, sampleCount - start);
+            var observed = new List<(string Name, Tensor Value)>[batch];
+            Parallel.For(0, batch, new ParallelOptions { MaxDegreeOfParallelism = workers }, j =>
             {
-                stats[name] = s = new TensorStatistics();
-                shapes[name] = (int[])t.Shape.Clone();
-            }
-            s.Add(t.Floats, histograms);
-        }
-
-        for (int i = 0; i < sampleCount; i++)
-        {
-            var input = sample(i);
-            Observe(inputName, input);
-            executor.Run(new Dictionary<string, Tensor> { [inputName] = input }, Observe);
-            progress?.Invoke(i + 1);
+                var seen = new List<(string, Tensor)>();
+                var input = sample(start + j);
+                seen.Add((inputName, input));
+                executor.Run(new Dictionary<string, Tensor> { [inputName] = input }, (name, t) =>
+                {
+                    if (t.Floats is not null) seen.Add((name, t)); // shape arithmetic (int64) is not an activation
+                });
+                observed[j] = seen;
+            });
+            var byName = new Dictionary<string, List<Tensor>>(StringComparer.Ordinal);
+            foreach (var seen in observed)
+                foreach (var (name, t) in seen)
+                {
+                    if (!byName.TryGetValue(name, out var list)) byName[name] = list = [];
+                    list.Add(t);
+                    if (!stats.ContainsKey(name))
+                    {
+                        stats[name] = new TensorStatistics();
+                        shapes[name] = (int[])t.Shape.Clone();
+                    }
+                }
+            Parallel.ForEach(byName, new ParallelOptions { MaxDegreeOfParallelism = workers }, entry =>
+            {
+                var s = stats[entry.Key];
+                foreach (var t in entry.Value) s.Add(t.Floats!, histograms);
+            });
+            for (int j = 0; j < batch; j++) progress?.Invoke(start + j + 1);
         }
 
         // The model's input and its scores keep their full observed range whatever the method: clipping

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace EdgeCnn.Converter.Calibration;
 
 /// <summary>Everything calibration keeps about one activation: exact extremes and signed histograms.</summary>
@@ -13,6 +15,11 @@ public sealed class TensorStatistics
 
     public void Add(ReadOnlySpan<float> values, bool withHistogram)
     {
+        if (!withHistogram)
+        {
+            AddExtremes(values);
+            return;
+        }
         float min = Min, max = Max;
         foreach (float v in values)
         {
@@ -27,6 +34,39 @@ public sealed class TensorStatistics
                 if (v > 0) Positive.Add(v);
                 else Negative.Add(-v);
             }
+        }
+        Min = min;
+        Max = max;
+        Count += values.Length;
+    }
+
+    /// <summary>Min-max calibration needs only the extremes: a vector pass that skips NaN lanes.</summary>
+    private void AddExtremes(ReadOnlySpan<float> values)
+    {
+        var vmin = new Vector<float>(Min);
+        var vmax = new Vector<float>(Max);
+        var positiveInfinity = new Vector<float>(float.PositiveInfinity);
+        var negativeInfinity = new Vector<float>(float.NegativeInfinity);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(values[i..]);
+                var isNumber = Vector.Equals(v, v);
+                vmin = Vector.Min(vmin, Vector.ConditionalSelect(isNumber, v, positiveInfinity));
+                vmax = Vector.Max(vmax, Vector.ConditionalSelect(isNumber, v, negativeInfinity));
+            }
+        float min = Min, max = Max;
+        for (int lane = 0; lane < Vector<float>.Count; lane++)
+        {
+            min = MathF.Min(min, vmin[lane]);
+            max = MathF.Max(max, vmax[lane]);
+        }
+        for (; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (v < min) min = v; // NaN compares false both ways
+            if (v > max) max = v;
         }
         Min = min;
         Max = max;

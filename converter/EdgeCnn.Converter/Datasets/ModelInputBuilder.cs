@@ -11,8 +11,10 @@ namespace EdgeCnn.Converter.Datasets;
 /// </summary>
 public sealed class ModelInputBuilder
 {
+    // The preprocessor caches resizers, so calls into it take this lock; calibration builds inputs
+    // for several images at once.
     private readonly ImagePreprocessor _preprocessor;
-    private readonly float[] _nhwc;
+    private readonly Lock _preprocessorLock = new();
 
     /// <param name="nhwcShape">[1, H, W, C] with C = 1 or 3.</param>
     public ModelInputBuilder(Preprocessing preprocessing, int[] nhwcShape)
@@ -21,29 +23,29 @@ public sealed class ModelInputBuilder
         catch (ArgumentException e) { throw new ConversionException($"model input: {e.Message}", e); }
         NhwcShape = nhwcShape;
         NchwShape = [nhwcShape[0], nhwcShape[3], nhwcShape[1], nhwcShape[2]];
-        _nhwc = new float[_preprocessor.OutputLength];
     }
 
     public int[] NhwcShape { get; }
     public int[] NchwShape { get; }
 
-    /// <summary>The preprocessed image in NHWC order (a new array).</summary>
+    /// <summary>The preprocessed image in NHWC order (a new array). Safe to call from several threads.</summary>
     public float[] Nhwc(Image image)
     {
-        _preprocessor.ProcessFloat(image, _nhwc);
-        return (float[])_nhwc.Clone();
+        var nhwc = new float[_preprocessor.OutputLength];
+        lock (_preprocessorLock) _preprocessor.ProcessFloat(image, nhwc);
+        return nhwc;
     }
 
-    /// <summary>The preprocessed image as an NCHW tensor for the float executor.</summary>
+    /// <summary>The preprocessed image as an NCHW tensor for the float executor. Safe to call from several threads.</summary>
     public Tensor Nchw(Image image)
     {
-        _preprocessor.ProcessFloat(image, _nhwc);
+        var nhwc = Nhwc(image);
         int h = NhwcShape[1], w = NhwcShape[2], c = NhwcShape[3];
-        var nchw = new float[_nhwc.Length];
+        var nchw = new float[nhwc.Length];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 for (int k = 0; k < c; k++)
-                    nchw[(k * h + y) * w + x] = _nhwc[(y * w + x) * c + k];
+                    nchw[(k * h + y) * w + x] = nhwc[(y * w + x) * c + k];
         return new Tensor(NchwShape, nchw);
     }
 }

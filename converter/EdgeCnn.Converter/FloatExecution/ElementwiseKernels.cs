@@ -11,6 +11,8 @@ internal static class ElementwiseKernels
     {
         var shape = ShapeMath.Broadcast(a.Shape, b.Shape)
             ?? throw ctx.Fail($"cannot broadcast shapes {ShapeMath.Format(a.Shape)} and {ShapeMath.Format(b.Shape)}");
+        if (a.IsFloating && b.IsFloating && a.Shape.AsSpan().SequenceEqual(b.Shape))
+            return new Tensor(shape, SameShape(a.Floats!, b.Floats!, op)); // residual adds: no index maps
         var mapA = ShapeMath.BroadcastIndexMap(a.Shape, shape);
         var mapB = ShapeMath.BroadcastIndexMap(b.Shape, shape);
         int n = mapA.Length;
@@ -44,6 +46,20 @@ internal static class ElementwiseKernels
             default: for (int i = 0; i < n; i++) result[i] = fa[mapA[i]] / fb[mapB[i]]; break;
         }
         return new Tensor(shape, result);
+    }
+
+    /// <summary>a[i] op b[i] for operands of one shape (the same IEEE operation per element as the broadcast loop).</summary>
+    private static float[] SameShape(float[] a, float[] b, char op)
+    {
+        var result = new float[a.Length];
+        switch (op)
+        {
+            case '+': VectorMath.Combine<AddOp>(a, b, result); break;
+            case '-': VectorMath.Combine<SubtractOp>(a, b, result); break;
+            case '*': VectorMath.Combine<MultiplyOp>(a, b, result); break;
+            default: VectorMath.Combine<DivideOp>(a, b, result); break;
+        }
+        return result;
     }
 
     /// <summary>Sum: element-wise sum of one or more inputs, broadcasting them all together.</summary>

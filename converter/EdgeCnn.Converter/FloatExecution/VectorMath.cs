@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
-/// <summary>The two inner loops the float executor spends its time in, vectorized with Vector&lt;float&gt;.</summary>
+/// <summary>Inner loops of the float executor, vectorized with Vector&lt;float&gt;.</summary>
 internal static class VectorMath
 {
     /// <summary>y[i] += a * x[i].</summary>
@@ -38,4 +38,50 @@ internal static class VectorMath
         for (; i < a.Length; i++) sum += a[i] * b[i];
         return sum;
     }
+
+    /// <summary>result[i] = a[i] op b[i].</summary>
+    public static void Combine<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result) where TOp : struct, IBinaryFloatOp
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b[..a.Length]);
+            var vr = MemoryMarshal.Cast<float, Vector<float>>(result[..a.Length]);
+            for (int v = 0; v < va.Length; v++) vr[v] = TOp.Apply(va[v], vb[v]);
+            i = va.Length * Vector<float>.Count;
+        }
+        for (; i < a.Length; i++) result[i] = TOp.Apply(a[i], b[i]);
+    }
+}
+
+/// <summary>One arithmetic operation on scalars and vectors (System.Numerics.Tensors' operator-struct idea).</summary>
+internal interface IBinaryFloatOp
+{
+    static abstract float Apply(float a, float b);
+    static abstract Vector<float> Apply(Vector<float> a, Vector<float> b);
+}
+
+internal readonly struct AddOp : IBinaryFloatOp
+{
+    public static float Apply(float a, float b) => a + b;
+    public static Vector<float> Apply(Vector<float> a, Vector<float> b) => a + b;
+}
+
+internal readonly struct SubtractOp : IBinaryFloatOp
+{
+    public static float Apply(float a, float b) => a - b;
+    public static Vector<float> Apply(Vector<float> a, Vector<float> b) => a - b;
+}
+
+internal readonly struct MultiplyOp : IBinaryFloatOp
+{
+    public static float Apply(float a, float b) => a * b;
+    public static Vector<float> Apply(Vector<float> a, Vector<float> b) => a * b;
+}
+
+internal readonly struct DivideOp : IBinaryFloatOp
+{
+    public static float Apply(float a, float b) => a / b;
+    public static Vector<float> Apply(Vector<float> a, Vector<float> b) => a / b;
 }

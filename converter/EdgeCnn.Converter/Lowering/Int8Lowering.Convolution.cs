@@ -29,7 +29,7 @@ public sealed partial class Int8Lowering
 
         bool depthwise = group == inC && group > 1 && inPerGroup == 1;
         int weightIndex;
-        float[] scales;
+        QuantizedLayer layer;
         if (depthwise)
         {
             // ONNX [C*m, 1, KH, KW] -> 1HWC with C*m channels: output channel o reads input channel o / m.
@@ -37,18 +37,16 @@ public sealed partial class Int8Lowering
             for (int o = 0; o < outC; o++)
                 for (int k = 0; k < kh * kw; k++)
                     hwc[k * outC + o] = weights[o * kh * kw + k];
-            var (values, s) = WeightQuantization.PerInnermostChannel(hwc, outC);
-            scales = s;
-            weightIndex = AddInt8Constant(node.Inputs[1], [1, kh, kw, outC], values, scales, axis: 3);
+            layer = LayerQuantization.PerInnermostChannel(LayerName(node), hwc, outC, bias, input.Scale, q.Scale);
+            weightIndex = AddInt8Constant(node.Inputs[1], [1, kh, kw, outC], layer.Weights, layer.Scales, axis: 3);
         }
         else
         {
             var ohwi = OihwToOhwi(weights, outC, inPerGroup, kh, kw);
-            var (values, s) = WeightQuantization.PerOutputChannel(ohwi, outC);
-            scales = s;
-            weightIndex = AddInt8Constant(node.Inputs[1], [outC, kh, kw, inPerGroup], values, scales, axis: 0);
+            layer = LayerQuantization.PerOutputChannel(LayerName(node), ohwi, outC, bias, input.Scale, q.Scale);
+            weightIndex = AddInt8Constant(node.Inputs[1], [outC, kh, kw, inPerGroup], layer.Weights, layer.Scales, axis: 0);
         }
-        int biasIndex = AddInt32Constant(BiasName(node), WeightQuantization.Bias(bias, input.Scale, scales));
+        int biasIndex = AddInt32Constant(BiasName(node), layer.Bias);
         var p = geometry with { Groups = depthwise ? outC / inC : group };
         AddOperator(depthwise ? OpType.DepthwiseConv2D : OpType.Conv2D, node.Name, [x.Tensor, weightIndex, biasIndex], [output],
             p.ToInts(), clamp: q.Clamp(node.Activation));
@@ -81,10 +79,10 @@ public sealed partial class Int8Lowering
                         ohwi[((o * kh + y) * kw + z) * inPerGroup + i] = src[((ci * outPerGroup + oInGroup) * kh + y) * kw + z];
             }
         }
-        var (values, scales) = WeightQuantization.PerOutputChannel(ohwi, outC);
-        int weightIndex = AddInt8Constant(node.Inputs[1], [outC, kh, kw, inPerGroup], values, scales, axis: 0);
         float[] bias = b?.AsFloats() ?? new float[outC];
-        int biasIndex = AddInt32Constant(BiasName(node), WeightQuantization.Bias(bias, input.Scale, scales));
+        var layer = LayerQuantization.PerOutputChannel(LayerName(node), ohwi, outC, bias, input.Scale, q.Scale);
+        int weightIndex = AddInt8Constant(node.Inputs[1], [outC, kh, kw, inPerGroup], layer.Weights, layer.Scales, axis: 0);
+        int biasIndex = AddInt32Constant(BiasName(node), layer.Bias);
         var strides = Ints(node, "strides", [1, 1]);
         var dilations = Ints(node, "dilations", [1, 1]);
         var pads = Ints(node, "pads", [0, 0, 0, 0]);
@@ -114,14 +112,16 @@ public sealed partial class Int8Lowering
         }
         var outShape = ShapeOf(node.Outputs[0], $"node {node.Describe()}");
         var (output, q) = NewOutput(node, Nhwc(outShape), outShape);
-        var (values, scales) = WeightQuantization.PerInnermostChannel(weights, c);
-        int weightIndex = AddInt8Constant(node.Name + "_scale", [1, 1, 1, c], values, scales, axis: 3);
-        int biasIndex = AddInt32Constant(node.Name + "_shift", WeightQuantization.Bias(bias, input.Scale, scales));
+        var layer = LayerQuantization.PerInnermostChannel(LayerName(node), weights, c, bias, input.Scale, q.Scale);
+        int weightIndex = AddInt8Constant(node.Name + "_scale", [1, 1, 1, c], layer.Weights, layer.Scales, axis: 3);
+        int biasIndex = AddInt32Constant(node.Name + "_shift", layer.Bias);
         var p = new ConvParams(1, 1, 1, 1, 0, 0, 0, 0, 1);
         AddOperator(OpType.DepthwiseConv2D, node.Name, [x.Tensor, weightIndex, biasIndex], [output], p.ToInts(), clamp: q.Clamp(node.Activation));
     }
 
     private static string BiasName(GraphNode node) => node.InputOrNull(2) ?? node.Name + "_bias";
+
+    private static string LayerName(GraphNode node) => $"node {node.Describe()}";
 
     internal static float[] OihwToOhwi(float[] w, int o, int i, int kh, int kw)
     {

@@ -61,14 +61,52 @@ public sealed partial class Int8Lowering
         AddOperator(OpType.Mul, node.Name, [a, b], [output], clamp: q.Clamp(node.Activation));
     }
 
-    /// <summary>Operand k of a binary node as a rank-4 NHWC int8 tensor: an activation, or a quantized constant.</summary>
+    /// <summary>
+    /// Operand k of a binary node as an int8 tensor: an activation, or a quantized constant laid out like
+    /// the node's activations. Feature maps ([N, C, H, W], NHWC in the model) combine with feature maps
+    /// and constants; other tensors ([N, C] features after a Gemm, e.g. MobileNetV3's Hardswish written
+    /// as x * HardSigmoid(x)) keep their order and combine with tensors of their rank and constants.
+    /// </summary>
     private int BinaryOperand(GraphNode node, int k)
     {
+        var (image, rank) = OperandLayout(node);
         string name = node.Inputs[k];
-        if (_graph.FindValue(name)?.Constant is { } constant) return ConstantOperand(node, name, constant);
+        if (_graph.FindValue(name)?.Constant is { } constant)
+            return image ? ConstantOperand(node, name, constant) : RankedConstantOperand(node, name, constant, rank);
         var v = ActivationInput(node, k);
-        if (!v.IsImage) throw Fail(node, $"input '{name}' has shape {Format(v.OnnxShape)}; element-wise operators are supported on [N, C, H, W] feature maps");
+        if (v.IsImage != image || v.OnnxShape.Length != rank)
+            throw Fail(node, $"input '{name}' has shape {Format(v.OnnxShape)}; element-wise operators combine feature maps with feature maps, or tensors of one rank (up to 4) with each other");
         return v.Tensor;
+    }
+
+    /// <summary>Whether the node's activation operands are feature maps, and their rank (the largest one).</summary>
+    private (bool Image, int Rank) OperandLayout(GraphNode node)
+    {
+        bool image = false;
+        int rank = 0;
+        foreach (var input in node.Inputs)
+        {
+            if (input.Length == 0 || _graph.IsConstant(input)) continue;
+            var v = Value(input, $"node {node.Describe()}");
+            if (v.IsImage) image = true;
+            rank = Math.Max(rank, v.OnnxShape.Length);
+        }
+        if (rank == 0) throw Fail(node, "every input is a constant (constant folding should have removed this node)");
+        if (rank > 4) throw Fail(node, $"element-wise operators on rank-{rank} tensors are not supported (at most 4)");
+        return (image, image ? 4 : rank);
+    }
+
+    /// <summary>A constant operand of a non-image node: numpy right-aligned with leading ones to the node's rank, no permutation.</summary>
+    private int RankedConstantOperand(GraphNode node, string name, Tensor constant, int rank)
+    {
+        if (constant.Rank > rank) throw Fail(node, $"constant '{name}' has rank {constant.Rank}, more than the activation's {rank}");
+        var shape = new int[rank];
+        for (int d = 0; d < rank; d++) shape[d] = d < rank - constant.Rank ? 1 : constant.Shape[d - (rank - constant.Rank)];
+        var values = constant.AsFloats();
+        var q = ActivationQuantization.From(new ActivationRange(values.Min(), values.Max()));
+        var data = new sbyte[values.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = QuantMath.Quantize(values[i], q.Scale, q.ZeroPoint);
+        return AddConstant(name, ElementType.Int8, shape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()).ToArray(), [q.Scale], 0, q.ZeroPoint);
     }
 
     /// <summary>A constant operand, broadcast-aligned to NCHW (numpy rules) and stored as NHWC int8 with its own range.</summary>
@@ -93,9 +131,9 @@ public sealed partial class Int8Lowering
 
     private static int[] BroadcastShape(GraphNode node, int[] a, int[] b)
     {
-        if (a.Length != 4 || b.Length != 4) throw Fail(node, $"operands {Format(a)} and {Format(b)} are not both rank 4");
-        var result = new int[4];
-        for (int d = 0; d < 4; d++)
+        if (a.Length != b.Length || a.Length is < 1 or > 4) throw Fail(node, $"operands {Format(a)} and {Format(b)} do not have one rank of 1 to 4");
+        var result = new int[a.Length];
+        for (int d = 0; d < a.Length; d++)
         {
             if (a[d] != b[d] && a[d] != 1 && b[d] != 1) throw Fail(node, $"shapes {Format(a)} and {Format(b)} do not broadcast");
             result[d] = Math.Max(a[d], b[d]);
@@ -118,6 +156,8 @@ public sealed partial class Int8Lowering
             "HardSigmoid" => new ActivationParams(ActivationKind.HardSigmoid, node.GetFloat("alpha", 0.2f), node.GetFloat("beta", 0.5f)),
             "HardSwish" => new ActivationParams(ActivationKind.HardSwish, 0f, 0f),
             "Softplus" => new ActivationParams(ActivationKind.Softplus, 0f, 0f),
+            "Gelu" when node.GetString("approximate", "none") == "none" => new ActivationParams(ActivationKind.Gelu, 0f, 0f),
+            "Gelu" => throw Fail(node, $"GELU with approximate '{node.GetString("approximate", "none")}' has no int8 table (only the exact erf form)"),
             _ => throw Fail(node, "not an activation"),
         };
         var shape = (int[])TensorOf(x).Shape.Clone();
@@ -136,7 +176,9 @@ public sealed partial class Int8Lowering
 
     private void LowerPRelu(GraphNode node)
     {
-        var x = RequireImage(node, 0);
+        var x = ActivationInput(node, 0);
+        if (!x.IsImage && x.OnnxShape.Length != 2)
+            throw Fail(node, $"input '{node.Inputs[0]}' has shape {Format(x.OnnxShape)}; per-channel PRelu needs [N, C, H, W] or [N, C]");
         int c = x.OnnxShape[1];
         var slope = ConstantInput(node, 1, "slope").AsFloats();
         if (slope.Length != 1 && slope.Length != c) throw Fail(node, $"slope has {slope.Length} values; per-channel PRelu needs 1 or {c}");

@@ -56,9 +56,9 @@ public sealed partial class Int8Lowering
         var input = TensorOf(x);
         var outShape = ShapeOf(node.Outputs[0], $"node {node.Describe()}");
         var (output, q) = NewOutput(node, outShape, outShape);
-        var (values, scales) = WeightQuantization.PerOutputChannel(weights, outF);
-        int weightIndex = AddInt8Constant(node.InputOrNull(1) ?? node.Name + "_weight", [outF, inF], values, scales, axis: 0);
-        int biasIndex = AddInt32Constant(node.InputOrNull(2) ?? node.Name + "_bias", WeightQuantization.Bias(bias, input.Scale, scales));
+        var layer = LayerQuantization.PerOutputChannel(LayerName(node), weights, outF, bias, input.Scale, q.Scale);
+        int weightIndex = AddInt8Constant(node.InputOrNull(1) ?? node.Name + "_weight", [outF, inF], layer.Weights, layer.Scales, axis: 0);
+        int biasIndex = AddInt32Constant(node.InputOrNull(2) ?? node.Name + "_bias", layer.Bias);
         AddOperator(OpType.FullyConnected, node.Name, [x.Tensor, weightIndex, biasIndex], [output], clamp: q.Clamp(node.Activation));
     }
 

@@ -144,6 +144,11 @@ public sealed partial class Int8Lowering
         string name = node.Outputs[0];
         if (Tensor.ElementCount(outShape) != Tensor.ElementCount(x.OnnxShape))
             throw Fail(node, $"cannot reshape {Format(x.OnnxShape)} to {Format(outShape)}");
+        if (!x.IsView && TensorOf(x).Type == ElementType.Float32)
+        {
+            ReshapeFloat(node, x, outShape);
+            return;
+        }
         if (x.IsImage && outShape.Length == 2 && outShape[0] == x.OnnxShape[0])
         {
             Bind(name, new LoweredValue { Tensor = x.Tensor, OnnxShape = outShape, FlattenOf = (x.OnnxShape[1], x.OnnxShape[2], x.OnnxShape[3]) });
@@ -157,6 +162,22 @@ public sealed partial class Int8Lowering
             throw Fail(node, $"reshaping {Format(x.OnnxShape)} to {Format(outShape)} changes the element order between NCHW and NHWC, which is not supported");
         var input = TensorOf(x);
         int output = NewOutputLike(node, input, Nhwc(outShape), outShape);
+        AddOperator(OpType.Reshape, node.Name, [x.Tensor], [output]);
+    }
+
+    /// <summary>
+    /// A reshape of float32 probabilities (Softmax, then Reshape / Flatten / Squeeze): the same bytes under
+    /// another shape, when the NHWC order equals the NCHW one.
+    /// </summary>
+    private void ReshapeFloat(GraphNode node, LoweredValue x, int[] outShape)
+    {
+        bool inputOrderSafe = !x.IsImage || x.OnnxShape[2] * x.OnnxShape[3] == 1 || x.OnnxShape[1] == 1;
+        bool outputOrderSafe = outShape.Length != 4 || outShape[2] * outShape[3] == 1 || outShape[1] == 1;
+        if (!inputOrderSafe || !outputOrderSafe)
+            throw Fail(node, $"reshaping the float output {Format(x.OnnxShape)} to {Format(outShape)} changes the element order between NCHW and NHWC, which is not supported");
+        string name = node.Outputs[0];
+        int output = _model.AddTensor(new TensorDef { Name = UniqueTensorName(name), Type = ElementType.Float32, Shape = Nhwc(outShape) });
+        Bind(name, new LoweredValue { Tensor = output, OnnxShape = outShape });
         AddOperator(OpType.Reshape, node.Name, [x.Tensor], [output]);
     }
 

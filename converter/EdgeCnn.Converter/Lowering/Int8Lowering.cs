@@ -58,6 +58,7 @@ public sealed partial class Int8Lowering
     {
         if (_graph.Inputs.Count != 1)
             throw new ConversionException($"graph '{_graph.Name}' has {_graph.Inputs.Count} inputs; only single-input models can be lowered");
+        RefuseUnsupportedOperators();
         LowerInput(_graph.Inputs[0]);
         foreach (var node in _graph.Nodes)
         {
@@ -120,8 +121,12 @@ public sealed partial class Int8Lowering
             case "Add": case "Sub": case "Sum": LowerAdd(node); break;
             case "Mul": case "Div": LowerMul(node); break;
             case "Relu": case "Clip": case "LeakyRelu": case "Elu": case "Selu": case "Sigmoid": case "Tanh":
-            case "HardSigmoid": case "HardSwish": case "Softplus":
+            case "HardSigmoid": case "HardSwish": case "Softplus": case "Gelu":
                 LowerActivation(node); break;
+            case "ChannelLayerNorm": LowerChannelNorm(node, layerNorm: true); break;
+            case "ChannelL2Norm": LowerChannelNorm(node, layerNorm: false); break;
+            case "Slice": LowerSlice(node); break;
+            case "Split": LowerSplit(node); break;
             case "PRelu": LowerPRelu(node); break;
             case "Softmax": LowerSoftmax(node, log: false); break;
             case "LogSoftmax": LowerSoftmax(node, log: true); break;
@@ -143,9 +148,43 @@ public sealed partial class Int8Lowering
     [
         "Conv", "ConvTranspose", "BatchNormalization", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool",
         "GlobalMaxPool", "ReduceMean", "Add", "Sub", "Sum", "Mul", "Div", "Relu", "Clip", "LeakyRelu", "Elu", "Selu",
-        "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softplus", "PRelu", "Softmax", "LogSoftmax", "Concat", "Pad",
+        "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softplus", "Gelu", "PRelu", "Softmax", "LogSoftmax", "Concat", "Pad",
         "Resize", "Upsample", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose (channel shuffle)", "Dropout", "Identity",
+        "Slice", "Split", "LayerNormalization (over channels)", "LpNormalization (p = 2, over channels)",
+        "ReduceL2 + Div (F.normalize)", "Erf (in the GELU pattern)",
     ];
+
+    /// <summary>
+    /// Refuses a graph once, listing every operator that has no int8 lowering with its first node, before
+    /// any calibration-dependent work: the user sees everything that is missing in one run.
+    /// </summary>
+    private void RefuseUnsupportedOperators()
+    {
+        var unsupported = new Onnx.UnsupportedOperators();
+        foreach (var node in _graph.Nodes)
+            if (!Lowerable.Contains(node.OpType)) unsupported.Add(node.OpType, node.Name, WhyNotLowerable(node.OpType));
+        if (unsupported.Any)
+            throw new ConversionException(unsupported.Message($"graph '{_graph.Name}'", string.Join(", ", SupportedOperators),
+                "operator without an int8 lowering", "operators without an int8 lowering"));
+    }
+
+    /// <summary>Node types LowerNode handles (Transpose only as part of a channel shuffle, refused there otherwise).</summary>
+    private static readonly HashSet<string> Lowerable = new(StringComparer.Ordinal)
+    {
+        "Conv", "ConvTranspose", "BatchNormalization", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+        "ReduceMean", "Add", "Sub", "Sum", "Mul", "Div", "Relu", "Clip", "LeakyRelu", "Elu", "Selu", "Sigmoid", "Tanh", "HardSigmoid",
+        "HardSwish", "Softplus", "Gelu", "ChannelLayerNorm", "ChannelL2Norm", "Slice", "Split", "PRelu", "Softmax", "LogSoftmax", "Concat",
+        "Pad", "Resize", "Upsample", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Dropout", "Identity", "Transpose",
+    };
+
+    private static string? WhyNotLowerable(string opType) => opType switch
+    {
+        "LayerNormalization" => "int8 normalizes over the channels only (the last axis of [N, C], or a channels-last region)",
+        "LpNormalization" => "int8 runs p = 2 over the channels only",
+        "ReduceL2" or "Expand" => "int8 runs ReduceL2 only as the norm of F.normalize over the channels (ReduceL2 -> Clip -> Expand -> Div)",
+        "Erf" or "Pow" or "Sqrt" => "int8 runs these only inside the GELU and LayerNorm patterns PyTorch exports",
+        _ => null,
+    };
 
     // ---- values, tensors and operators ----
 

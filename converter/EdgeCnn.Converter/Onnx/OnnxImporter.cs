@@ -72,14 +72,17 @@ public static class OnnxImporter
         }
 
         var usedNodeNames = new HashSet<string>(StringComparer.Ordinal);
+        var unsupported = new UnsupportedOperators();
         for (int i = 0; i < g.Node.Count; i++)
         {
-            var node = ImportNode(g.Node[i], i, usedNodeNames, source);
+            var node = ImportNode(g.Node[i], i, usedNodeNames, source, unsupported);
             foreach (var output in node.Outputs)
                 if (output.Length > 0 && !graph.Values.ContainsKey(output))
                     graph.AddValue(new GraphValue(output, TensorElementType.Undefined));
             graph.Nodes.Add(node);
         }
+        // One refusal that lists every unsupported operator, not one run per operator.
+        if (unsupported.Any) throw new ConversionException(unsupported.Message(source, SupportedOperators.Listing()));
         foreach (var node in graph.Nodes)
             foreach (var input in node.Inputs)
                 if (input.Length > 0 && !graph.Values.ContainsKey(input))
@@ -121,7 +124,7 @@ public static class OnnxImporter
         return new GraphValue(info.Name, type, shape);
     }
 
-    private static GraphNode ImportNode(NodeProto proto, int index, HashSet<string> usedNames, string source)
+    private static GraphNode ImportNode(NodeProto proto, int index, HashSet<string> usedNames, string source, UnsupportedOperators unsupported)
     {
         string name = proto.Name;
         if (name.Length == 0 || usedNames.Contains(name))
@@ -133,11 +136,9 @@ public static class OnnxImporter
         usedNames.Add(name);
 
         if (proto.Domain is not ("" or "ai.onnx"))
-            throw new ConversionException(
-                $"{source}: node {proto.OpType} '{name}' uses operator domain '{proto.Domain}', which is not supported (only the default ONNX domain is)");
-        if (!SupportedOperators.IsSupported(proto.OpType))
-            throw new ConversionException(
-                $"{source}: unsupported operator '{proto.OpType}' in node '{name}'; supported operators: {SupportedOperators.Listing()}");
+            unsupported.Add($"{proto.Domain}.{proto.OpType}", name, $"operator domain '{proto.Domain}'; only the default ONNX domain is supported");
+        else if (!SupportedOperators.IsSupported(proto.OpType))
+            unsupported.Add(proto.OpType, name);
 
         var node = new GraphNode(proto.OpType, name, proto.Input, proto.Output);
         foreach (var attribute in proto.Attribute)

@@ -11,8 +11,10 @@ namespace EdgeCnn.Converter.Onnx;
 /// </summary>
 internal static class OnnxTensorDecoder
 {
-    public static Tensor Decode(TensorProto proto, string where)
+    public static Tensor Decode(TensorProto? proto, string where)
     {
+        // A damaged attribute can say "tensor" and carry none (protobuf leaves the field null).
+        if (proto is null) throw new ConversionException($"{where}: the tensor is missing (the attribute or initializer holds no TensorProto)");
         string name = proto.Name.Length > 0 ? $"'{proto.Name}'" : "(unnamed)";
         if (proto.DataLocation == TensorProto.Types.DataLocation.External || proto.ExternalData.Count > 0)
             throw new ConversionException(

@@ -17,13 +17,14 @@ public static class SupportedOperators
         "Add", "Sum", "Sub", "Mul", "Div",
         "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softplus", "Clip",
         "Softmax", "LogSoftmax",
-        "BatchNormalization", "LRN", "ReduceMean",
+        "BatchNormalization", "LRN", "ReduceMean", "LayerNormalization", "ReduceL2", "LpNormalization",
+        "Erf", "Sqrt", "Pow", "Gelu", "Split",
         "Dropout", "Identity", "Flatten", "Reshape", "Concat", "Transpose", "Pad", "Resize", "Upsample",
     ];
 
     public static readonly IReadOnlyList<string> ShapeArithmetic =
     [
-        "Shape", "Gather", "Unsqueeze", "Squeeze", "Constant", "ConstantOfShape", "Cast", "Slice",
+        "Shape", "Gather", "Unsqueeze", "Squeeze", "Constant", "ConstantOfShape", "Cast", "Slice", "Expand",
     ];
 
     private static readonly HashSet<string> All = new([.. Network, .. ShapeArithmetic], StringComparer.Ordinal);

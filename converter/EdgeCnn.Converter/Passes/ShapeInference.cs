@@ -17,6 +17,9 @@ public static class ShapeInference
     /// (by name). Remaining unknown dims: the batch dim (0) becomes 1, any other is an error naming
     /// the input, since a network's spatial size cannot be guessed.
     /// </summary>
+    /// <summary>Largest graph input the converter accepts (3 x 2048 x 2048): calibration keeps float activations in memory.</summary>
+    public const int MaxInputElements = 3 * 2048 * 2048;
+
     public static void Run(ModelGraph graph, IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {
         var zeros = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -26,9 +29,14 @@ public static class ShapeInference
             int[] shape = ResolveInputShape(value, inputShapes?.GetValueOrDefault(name));
             value.Shape = shape;
             if (value.ElementType == TensorElementType.Undefined) value.ElementType = TensorElementType.Float32;
+            if (!value.ElementType.IsFloating() && !value.ElementType.IsInteger())
+                throw new ConversionException($"input '{name}' has element type {value.ElementType}; image models take a numeric tensor");
             int count;
             try { count = ShapeMath.Product(shape); }
             catch (ArgumentException e) { throw new ConversionException($"input '{name}': {e.Message}", e); }
+            if (count > MaxInputElements)
+                throw new ConversionException(
+                    $"input '{name}' of shape [{string.Join(",", shape)}] has {count} elements; the converter takes at most {MaxInputElements} (a 2048x2048 RGB image): its float executor holds every activation in memory");
             zeros[name] = value.ElementType.IsFloating()
                 ? new Tensor(shape, new float[count], value.ElementType)
                 : new Tensor(shape, new long[count], value.ElementType);

@@ -7,10 +7,24 @@ namespace EdgeCnn.Converter.Quantization;
 /// <summary>Scale and zero point of an int8 activation (real = scale * (q - zeroPoint)).</summary>
 public readonly record struct ActivationQuantization(float Scale, int ZeroPoint)
 {
-    /// <summary>Asymmetric parameters covering the range (which always contains 0).</summary>
+    /// <summary>
+    /// The smallest range an activation is given (a scale of 2^-64): ONNX Runtime's quantizer has the
+    /// same idea (MinimumRealRange, and scale 1 below float32's smallest normal). Narrower ranges widen
+    /// to it, so that products and ratios of scales (accumulator scales, multipliers) stay normal float32
+    /// values; values that small quantize to 0, which is what they are next to anything else in a CNN.
+    /// </summary>
+    public const float MinimumRange = 255f / (1UL << 63) / 2f;
+
+    /// <summary>Asymmetric parameters covering the range (which always contains 0), at least <see cref="MinimumRange"/> wide.</summary>
     public static ActivationQuantization From(ActivationRange range)
     {
-        var (scale, zp) = QuantMath.AsymmetricParams(range.Min, range.Max);
+        float min = range.Min, max = range.Max, width = max - min;
+        if (width > 0f && width < MinimumRange)
+        {
+            float widen = MinimumRange / width;
+            (min, max) = (min * widen, max * widen);
+        }
+        var (scale, zp) = QuantMath.AsymmetricParams(min, max);
         return new ActivationQuantization(scale, zp);
     }
 

@@ -42,6 +42,12 @@ public sealed class OnnxConversionResult
 /// </summary>
 public static class OnnxConversion
 {
+    /// <summary>Below this output SQNR against the float model the int8 model is refused.</summary>
+    public const double MinimumOutputSqnrDb = 10;
+
+    /// <summary>Calibration images the float-vs-int8 check runs even when no report is asked for.</summary>
+    public const int MinimumCheckCount = 4;
+
     /// <param name="progress">(stage, done, total): "calibrating" and "report" call it after every sample.</param>
     public static OnnxConversionResult Convert(string onnxPath, OnnxConversionOptions options, Action<string, int, int>? progress = null)
     {
@@ -53,6 +59,8 @@ public static class OnnxConversion
     {
         if (graph.Inputs.Count != 1)
             throw new ConversionException($"{sourceName}: the model has {graph.Inputs.Count} inputs; only single-image-input models are supported");
+        if (graph.Outputs.Count == 0)
+            throw new ConversionException($"{sourceName}: the graph '{graph.Name}' declares no outputs; a model needs at least one");
         string inputName = graph.Inputs[0];
         var nchw = StaticInputShape(graph.GetValue(inputName), options);
         var passes = StandardPasses.Run(graph, new Dictionary<string, int[]> { [inputName] = nchw });
@@ -95,17 +103,20 @@ public static class OnnxConversion
             },
         });
 
-        QuantizationReport? report = null;
-        int reportCount = Math.Min(options.ReportCount, count);
-        if (reportCount > 0)
-            report = QuantizationReport.Build(graph, lowering, reportCount,
-                i =>
-                {
-                    progress?.Invoke("report", i + 1, reportCount);
-                    return inputs.Nchw(source.LoadImage(i));
-                },
-                i => inputs.Nhwc(source.LoadImage(i)));
-        return new OnnxConversionResult { Model = lowering.Model, Graph = graph, Passes = passes, Calibration = calibration, Report = report };
+        RunnableModelCheck.Require(lowering.Model, sourceName);
+
+        // The float-vs-int8 comparison always runs on a few images, even without a report: it is what
+        // stops a model whose int8 output is noise from being written.
+        int reportCount = Math.Min(Math.Max(options.ReportCount, MinimumCheckCount), count);
+        var report = QuantizationReport.Build(graph, lowering, reportCount,
+            i => inputs.Nchw(source.LoadImage(i)), i => inputs.Nhwc(source.LoadImage(i)),
+            options.Method.Threads, done => progress?.Invoke("report", done, reportCount));
+        report.RequireUsableOutput(MinimumOutputSqnrDb);
+        return new OnnxConversionResult
+        {
+            Model = lowering.Model, Graph = graph, Passes = passes, Calibration = calibration,
+            Report = options.ReportCount > 0 ? report : null,
+        };
     }
 
     /// <summary>The input's NCHW shape with the batch fixed to 1 and a dynamic H x W taken from --input-size.</summary>

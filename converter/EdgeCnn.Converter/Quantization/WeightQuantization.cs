@@ -39,12 +39,21 @@ public static class WeightQuantization
     public static (sbyte[] Values, float[] Scales) PerInnermostChannel(ReadOnlySpan<float> weights, int channels) =>
         PerChannel(weights, channels, i => i % channels);
 
-    /// <summary>int32 bias: round_half_even(b[c] / (inScale * wScale[c])), saturated.</summary>
+    /// <summary>
+    /// int32 bias: round_half_even(b[c] / (inScale * wScale[c])). A bias beyond
+    /// <see cref="LayerQuantization.BiasLimit"/> is an error, never saturated: layers with weights and a
+    /// bias quantize through <see cref="LayerQuantization"/>, which widens the weight scale instead.
+    /// </summary>
     public static int[] Bias(ReadOnlySpan<float> bias, float inScale, ReadOnlySpan<float> weightScales)
     {
         var result = new int[weightScales.Length];
         for (int c = 0; c < result.Length; c++)
-            result[c] = QuantMath.QuantizeBias(bias.IsEmpty ? 0f : bias[c], inScale, weightScales[c]);
+        {
+            float b = bias.IsEmpty ? 0f : bias[c];
+            if (!(Math.Abs((double)b / (inScale * weightScales[c])) <= LayerQuantization.BiasLimit))
+                throw new Graph.ConversionException($"bias {b:G6} of channel {c} does not fit the int32 accumulator at scale {inScale:G6} x {weightScales[c]:G6}");
+            result[c] = QuantMath.QuantizeBias(b, inScale, weightScales[c]);
+        }
         return result;
     }
 }

@@ -23,6 +23,8 @@ internal static class TfliteBuiltinOperator
     public const int Pad = 34;
     public const int Mean = 40;
     public const int Squeeze = 43;
+    public const int Split = 49;
+    public const int SplitV = 102;
     public const int ResizeNearestNeighbor = 97;
     public const int Quantize = 114;
     public const int HardSwish = 117;
@@ -66,7 +68,7 @@ internal static class TfliteBuiltinOperator
     [
         Conv2D, DepthwiseConv2D, FullyConnected, AveragePool2D, MaxPool2D, Add, Mul, Concatenation, Reshape,
         Squeeze, Softmax, Mean, Pad, ResizeBilinear, ResizeNearestNeighbor, Logistic, HardSwish, Quantize,
-        Dequantize,
+        Dequantize, Split, SplitV,
     ];
 
     public static string Name(int code) =>

@@ -52,6 +52,21 @@ internal sealed partial class TfliteFloatGraphBuilder
         AddWithActivation("Concat", op, inputs, options.Activation).SetAttribute("axis", NodeAttribute.Of((long)MapAxis(axis, rank)));
     }
 
+    /// <summary>SPLIT / SPLIT_V: one ONNX Split (opset 13: sizes as an input) along the NCHW form of the axis.</summary>
+    private void Split(TfliteOperator op)
+    {
+        string context = Context(op);
+        var (axis, sizes) = TfliteSplitGeometry.Resolve(op, _file, context, slot => IntConstant(_file.Tensors[op.Inputs[slot]], context));
+        int slot = TfliteSplitGeometry.InputSlot(op);
+        int rank = _file.Tensors[op.Inputs[slot]].Shape.Length;
+        string input = Value(op, slot, "input");
+        string split = Constant("split", Tensor.Vector(Array.ConvertAll(sizes, s => (long)s)));
+        var outputs = Enumerable.Range(0, sizes.Length).Select(k => NewOutput(op, output: k)).ToList();
+        var node = new GraphNode("Split", _graph.UniqueName($"{op.OpName.ToLowerInvariant()}{op.Index}"), [input, split], outputs);
+        node.SetAttribute("axis", NodeAttribute.Of((long)MapAxis(axis, rank)));
+        _graph.Nodes.Add(node);
+    }
+
     /// <summary>True when NHWC and NCHW hold the elements of this shape in the same order.</summary>
     private static bool SameOrderInBothLayouts(int[] shape) => shape.Length != 4 || shape[1] * shape[2] == 1 || shape[3] == 1;
 

@@ -68,11 +68,12 @@ internal sealed partial class TfliteFloatGraphBuilder
 
     private static bool IsSupported(int code) => code is Op.Conv2D or Op.DepthwiseConv2D or Op.FullyConnected or Op.AveragePool2D
         or Op.MaxPool2D or Op.Add or Op.Mul or Op.Concatenation or Op.Reshape or Op.Squeeze or Op.Softmax or Op.Mean or Op.Pad
-        or Op.ResizeBilinear or Op.ResizeNearestNeighbor or Op.Logistic or Op.HardSwish or Relu or Relu6 or ReluN1To1 or Tanh;
+        or Op.ResizeBilinear or Op.ResizeNearestNeighbor or Op.Logistic or Op.HardSwish or Relu or Relu6 or ReluN1To1 or Tanh
+        or Op.Split or Op.SplitV;
 
     private const string SupportedList = "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D, ADD, MUL, "
         + "CONCATENATION, RESHAPE, SQUEEZE, SOFTMAX, MEAN, PAD, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, LOGISTIC, HARD_SWISH, "
-        + "RELU, RELU6, RELU_N1_TO_1, TANH";
+        + "RELU, RELU6, RELU_N1_TO_1, TANH, SPLIT, SPLIT_V";
 
     private TfliteFormatException Unsupported(TfliteOperator op) =>
         _file.Error($"operator {op.Index} is {op.OpName}, which the float TFLite import does not support. Supported operators: {SupportedList}");
@@ -98,6 +99,7 @@ internal sealed partial class TfliteFloatGraphBuilder
             case Op.ResizeNearestNeighbor: Resize(op, bilinear: false); break;
             case Op.Logistic: Unary(op, "Sigmoid"); break;
             case Op.HardSwish: Unary(op, "HardSwish"); break;
+            case Op.Split: case Op.SplitV: Split(op); break;
             case Tanh: Unary(op, "Tanh"); break;
             case Relu: Unary(op, "Relu"); break;
             case Relu6: ClipNode(op, 0f, 6f); break;
@@ -216,9 +218,9 @@ internal sealed partial class TfliteFloatGraphBuilder
     }
 
     /// <summary>Declares the operator's output value (NCHW shape for rank 4) and records it for later readers.</summary>
-    private string NewOutput(TfliteOperator op, string? name = null)
+    private string NewOutput(TfliteOperator op, string? name = null, int output = 0)
     {
-        var tensor = OutputTensor(op);
+        var tensor = _file.Tensors[op.Outputs[output]];
         if (_valueOf[tensor.Index] is not null)
             throw _file.Error($"{Context(op)}: {tensor} is written twice (by the graph input or an earlier operator)");
         if (tensor.Type != TfliteTensorType.Float32)

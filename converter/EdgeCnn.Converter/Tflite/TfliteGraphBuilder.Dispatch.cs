@@ -38,6 +38,7 @@ internal sealed partial class TfliteGraphBuilder
             case Op.HardSwish: Activation(op, EdgeCnn.Model.ActivationKind.HardSwish); break;
             case Op.Quantize: Quantize(op); break;
             case Op.Dequantize: Dequantize(op); break;
+            case Op.Split: case Op.SplitV: Split(op); break;
             case ArgMax when IsFinalChannelArgMax(op): _droppedArgMax[op.Outputs[0]] = op.Inputs[0]; break;
             default: throw Unsupported(op);
         }

@@ -17,6 +17,14 @@ internal sealed partial class TfliteGraphBuilder
         long outCount = TfliteShapes.ElementCount(outputTensor.Shape, _file, context);
         if (inCount != outCount)
             throw _file.Error($"{context}: input {TfliteShapes.Format(inputTensor.Shape)} and output {TfliteShapes.Format(outputTensor.Shape)} hold different element counts");
+        if (_floatOf[inputTensor.Index] != None && _int8Of[inputTensor.Index] == None)
+        {
+            // Softmax probabilities (float32 here) reshaped: the same floats under another shape, not
+            // quantized back to int8 and out again.
+            int probabilities = NewFloat(outputTensor, context);
+            Emit(OpType.Reshape, [_floatOf[inputTensor.Index]], [probabilities], outputTensor.Name);
+            return;
+        }
         int input = Int8Input(op, 0, "input");
         var output = PrepareOutput(op, input);
         Emit(OpType.Reshape, [input], [output.Target], outputTensor.Name);

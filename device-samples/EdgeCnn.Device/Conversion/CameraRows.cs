@@ -15,7 +15,7 @@ namespace EdgeCnn.Device.Conversion;
 public readonly ref struct CameraRows : IImageRowSource
 {
     private readonly ReadOnlySpan<byte> _data;
-    private readonly VideoPixelFormat _format;
+    private readonly CameraPixelFormat _format;
     private readonly int _width, _height, _stride;
     private readonly int _firstColumn, _columns;
     private readonly Span<byte> _y, _u, _v;
@@ -25,15 +25,15 @@ public readonly ref struct CameraRows : IImageRowSource
     public CameraRows(VideoFrame frame, int firstColumn, int columns, Span<byte> planes, bool allowVector = true)
         : this(frame.Data, frame.Format, frame.Width, frame.Height, frame.Stride, firstColumn, columns, planes, allowVector) { }
 
-    public CameraRows(ReadOnlySpan<byte> data, VideoPixelFormat format, int width, int height, int stride,
+    public CameraRows(ReadOnlySpan<byte> data, CameraPixelFormat format, int width, int height, int stride,
         int firstColumn, int columns, Span<byte> planes, bool allowVector = true)
     {
-        int needed = VideoPixelFormats.FrameBytes(format, width, height, stride);
-        if (needed == 0) throw new ArgumentException($"{VideoPixelFormats.Name(format)} frames must be decoded to RGB24 first", nameof(format));
-        if (stride < VideoPixelFormats.MinimumStride(format, width))
-            throw new ArgumentException($"row stride {stride} is below the {VideoPixelFormats.MinimumStride(format, width)} bytes a {width}-pixel {VideoPixelFormats.Name(format)} row needs", nameof(stride));
+        int needed = CameraPixelFormats.FrameBytes(format, width, height, stride);
+        if (needed == 0) throw new ArgumentException($"{CameraPixelFormats.Name(format)} frames must be decoded to RGB24 first", nameof(format));
+        if (stride < CameraPixelFormats.MinimumStride(format, width))
+            throw new ArgumentException($"row stride {stride} is below the {CameraPixelFormats.MinimumStride(format, width)} bytes a {width}-pixel {CameraPixelFormats.Name(format)} row needs", nameof(stride));
         if (data.Length < needed)
-            throw new ArgumentException($"a {width}x{height} {VideoPixelFormats.Name(format)} frame with stride {stride} needs {needed} bytes, got {data.Length}", nameof(data));
+            throw new ArgumentException($"a {width}x{height} {CameraPixelFormats.Name(format)} frame with stride {stride} needs {needed} bytes, got {data.Length}", nameof(data));
         if (firstColumn < 0 || columns < 1 || firstColumn + columns > width)
             throw new ArgumentOutOfRangeException(nameof(columns), $"columns {firstColumn}..{firstColumn + columns} outside the {width}-pixel row");
         int evenWidth = (width + 1) & ~1;
@@ -57,12 +57,12 @@ public readonly ref struct CameraRows : IImageRowSource
         if ((uint)y >= (uint)_height) throw new ArgumentOutOfRangeException(nameof(y));
         switch (_format)
         {
-            case VideoPixelFormat.RGB24:
+            case CameraPixelFormat.RGB24:
                 return _data.Slice(y * _stride, _width * 3);
-            case VideoPixelFormat.YUYV:
+            case CameraPixelFormat.YUYV:
                 SplitYuyv(_data.Slice(y * _stride, _stride));
                 break;
-            case VideoPixelFormat.NV12:
+            case CameraPixelFormat.NV12:
             {
                 int chromaRow = _stride * _height + (y >> 1) * _stride;
                 SplitPlanarLuma(_data.Slice(y * _stride, _width));

@@ -52,7 +52,7 @@ public sealed class FramePreprocessor : IDisposable
     {
         if (destination.Length != OutputLength)
             throw new ArgumentException($"destination holds {destination.Length} values; the {Height}x{Width}x{Channels} input needs {OutputLength}", nameof(destination));
-        if (frame.Format is VideoPixelFormat.MJPEG or VideoPixelFormat.JPEG)
+        if (frame.Format is CameraPixelFormat.MJPEG or CameraPixelFormat.JPEG)
         {
             DecodeJpeg(frame);
             frame = _decoded;
@@ -72,16 +72,16 @@ public sealed class FramePreprocessor : IDisposable
             _jpeg ??= new JpegFrameDecoder(tolerateWarnings: true);
             var (width, height, _) = _jpeg.ReadHeader(frame.Data, frame.Source);
             int stride = checked(width * 3);
-            var pixels = _decoded.Prepare(VideoPixelFormat.RGB24, width, height, stride, checked(stride * height));
+            var pixels = _decoded.Prepare(CameraPixelFormat.RGB24, width, height, stride, checked(stride * height));
             _jpeg.Decode(frame.Data, width, height, 3, pixels, frame.Source);
         }
         catch (DllNotFoundException e)
         {
-            throw new VideoDeviceException(VideoDeviceError.NotFound, e.Message, e);
+            throw new CameraException(CameraError.NotFound, e.Message, e);
         }
         catch (ImageFormatException e)
         {
-            throw new VideoDeviceException(VideoDeviceError.BadFrame, e.Message, e);
+            throw new CameraException(CameraError.BadFrame, e.Message, e);
         }
     }
 

@@ -8,7 +8,7 @@ namespace EdgeCnn.Device.Interop;
 
 /// <summary>struct gpiochip_info (GPIO_GET_CHIPINFO_IOCTL).</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal unsafe struct GpioChipInfo
+internal unsafe struct GpioChipInfoStruct
 {
     public fixed byte name[32];
     public fixed byte label[32];
@@ -117,7 +117,7 @@ internal static unsafe class GpioUapi
     public const int LinesMax = 64;
     public const int LineNumAttrsMax = 10;
 
-    public static readonly nuint GPIO_GET_CHIPINFO_IOCTL = Ioctl.IOR((char)0xB4, 0x01, sizeof(GpioChipInfo));
+    public static readonly nuint GPIO_GET_CHIPINFO_IOCTL = Ioctl.IOR((char)0xB4, 0x01, sizeof(GpioChipInfoStruct));
     public static readonly nuint GPIO_V2_GET_LINEINFO_IOCTL = Ioctl.IOWR((char)0xB4, 0x05, sizeof(GpioV2LineInfo));
     public static readonly nuint GPIO_V2_GET_LINE_IOCTL = Ioctl.IOWR((char)0xB4, 0x07, sizeof(GpioV2LineRequest));
     public static readonly nuint GPIO_V2_LINE_SET_CONFIG_IOCTL = Ioctl.IOWR((char)0xB4, 0x0D, sizeof(GpioV2LineConfig));

@@ -18,7 +18,7 @@ public interface IFrameSource : IDisposable
 
     /// <summary>
     /// Waits at most <paramref name="timeout"/> for the next frame and writes it into <paramref name="frame"/>.
-    /// Throws <see cref="VideoDeviceException"/> when the source is gone (unplugged, process exited).
+    /// Throws <see cref="CameraException"/> when the source is gone (unplugged, process exited).
     /// </summary>
     FrameReadResult ReadFrame(VideoFrame frame, TimeSpan timeout);
 }

@@ -6,8 +6,12 @@ namespace EdgeCnn.Device.Video;
 /// The latest-frame policy for live cameras: a capture thread reads frames as fast as the camera
 /// delivers them and keeps only the newest; the consumer takes that one and never sees a stale frame.
 /// Three frame buffers rotate (capturing, newest, held by the consumer), so nothing queues and
-/// nothing is allocated per frame. When the camera is busy, missing or unplugged, the thread closes
-/// it and opens it again with exponential backoff, reporting each step through <c>log</c>.
+/// nothing is allocated per frame. When a camera that has delivered frames goes away (unplugged, busy,
+/// stalled), the thread closes it and opens it again with exponential backoff, reporting each step
+/// through <c>log</c>. A camera that fails before its first frame (missing device, no rpicam-vid, a
+/// program that exits at once) is an error for the consumer, unless <see cref="WaitForCamera"/> asks to
+/// keep retrying. The thread reads in short slices, so <see cref="Dispose"/> returns within about
+/// <see cref="ReadSlice"/> even while the camera sends nothing.
 /// </summary>
 public sealed class LatestFrameGrabber : IDisposable
 {
@@ -33,6 +37,10 @@ public sealed class LatestFrameGrabber : IDisposable
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>A camera that sends nothing for this long is treated as gone and reopened.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Retry with backoff even before the first frame (the camera may be plugged in later).</summary>
+    public bool WaitForCamera { get; init; }
+    /// <summary>The longest single wait inside the source, which bounds how long stopping takes.</summary>
+    public TimeSpan ReadSlice { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public long FramesCaptured { get; private set; }
     /// <summary>Frames replaced by a newer one before anyone took them (the price of never being stale).</summary>
@@ -73,6 +81,7 @@ public sealed class LatestFrameGrabber : IDisposable
     {
         var backoff = InitialBackoff;
         IFrameSource? source = null;
+        long lastFrame = 0;
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -83,12 +92,18 @@ public sealed class LatestFrameGrabber : IDisposable
                     {
                         source = _open();
                         SourceDescription = source.Description;
+                        lastFrame = Stopwatch.GetTimestamp();
                         _log($"camera: streaming from {source.Description}");
                     }
-                    var result = source.ReadFrame(_capturing, StallTimeout);
+                    var wait = ReadSlice < StallTimeout ? ReadSlice : StallTimeout;
+                    var result = source.ReadFrame(_capturing, wait);
                     if (result == FrameReadResult.EndOfStream) { End(null); return; }
                     if (result == FrameReadResult.Timeout)
-                        throw new VideoDeviceException(VideoDeviceError.Disconnected, $"no frame for {StallTimeout.TotalSeconds:0.#} s from {source.Description}");
+                    {
+                        if (Stopwatch.GetElapsedTime(lastFrame) < StallTimeout) continue;
+                        throw new CameraException(CameraError.Disconnected, $"no frame for {StallTimeout.TotalSeconds:0.#} s from {source.Description}");
+                    }
+                    lastFrame = Stopwatch.GetTimestamp();
                     backoff = InitialBackoff;
                     lock (_gate)
                     {
@@ -99,7 +114,7 @@ public sealed class LatestFrameGrabber : IDisposable
                         Monitor.PulseAll(_gate);
                     }
                 }
-                catch (VideoDeviceException e) when (e.IsTransient)
+                catch (CameraException e) when (e.IsTransient && (WaitForCamera || FramesCaptured > 0))
                 {
                     source?.Dispose();
                     source = null;
@@ -135,9 +150,9 @@ public sealed class LatestFrameGrabber : IDisposable
     {
         _stop.Cancel();
         lock (_gate) Monitor.PulseAll(_gate);
-        // The thread leaves within one read timeout; if a driver call hangs beyond that, leave the
+        // The thread leaves within one read slice; if a driver call hangs beyond that, leave the
         // token alive for it rather than pull it from under a running thread.
-        if (_thread.IsAlive && !_thread.Join(StallTimeout + TimeSpan.FromSeconds(2))) return;
+        if (_thread.IsAlive && !_thread.Join(ReadSlice + TimeSpan.FromMilliseconds(500))) return;
         _stop.Dispose();
     }
 }

@@ -28,9 +28,9 @@ public sealed class LibcameraFrameSource : IFrameSource
             throw new ArgumentException($"libcamera frame size {width}x{height} must be positive and even");
         _width = width;
         _height = height;
-        _frameBytes = VideoPixelFormats.FrameBytes(VideoPixelFormat.YUV420, width, height, width);
+        _frameBytes = CameraPixelFormats.FrameBytes(CameraPixelFormat.YUV420, width, height, width);
         string program = programPath ?? FindOnPath(Program)
-            ?? throw new VideoDeviceException(VideoDeviceError.NotFound,
+            ?? throw new CameraException(CameraError.NotFound,
                 $"{Program} was not found on PATH: install rpicam-apps (sudo apt install rpicam-apps) or use --device /dev/videoN for a USB camera");
         var info = new ProcessStartInfo(program)
         {
@@ -43,11 +43,11 @@ public sealed class LibcameraFrameSource : IFrameSource
             info.ArgumentList.Add(argument);
         try
         {
-            _process = Process.Start(info) ?? throw new VideoDeviceException(VideoDeviceError.NotFound, $"could not start {program}");
+            _process = Process.Start(info) ?? throw new CameraException(CameraError.NotFound, $"could not start {program}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new VideoDeviceException(VideoDeviceError.NotFound, $"could not start {program}: {e.Message}", e);
+            throw new CameraException(CameraError.NotFound, $"could not start {program}: {e.Message}", e);
         }
         _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (_stderrTail) { _stderrTail.Enqueue(line); if (_stderrTail.Count > 5) _stderrTail.Dequeue(); } };
         _process.BeginErrorReadLine();
@@ -69,7 +69,7 @@ public sealed class LibcameraFrameSource : IFrameSource
         {
             while (!_disposed)
             {
-                var span = _filling.Prepare(VideoPixelFormat.YUV420, _width, _height, _width, _frameBytes);
+                var span = _filling.Prepare(CameraPixelFormat.YUV420, _width, _height, _width, _frameBytes);
                 int read = stdout.ReadAtLeast(span, _frameBytes, throwOnEndOfStream: false);
                 if (read < _frameBytes) { Fail($"{Program} stopped sending frames"); return; }
                 _filling.Sequence = _sequence++;
@@ -116,7 +116,7 @@ public sealed class LibcameraFrameSource : IFrameSource
                 if (remaining <= 0) return FrameReadResult.Timeout;
                 Monitor.Wait(_gate, TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
             }
-            if (!_hasFrame) throw new VideoDeviceException(VideoDeviceError.Disconnected, _failure!);
+            if (!_hasFrame) throw new CameraException(CameraError.Disconnected, _failure!);
             frame.CopyFrom(_ready);
             _hasFrame = false;
             return FrameReadResult.Frame;

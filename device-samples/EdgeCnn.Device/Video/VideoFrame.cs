@@ -14,7 +14,7 @@ public sealed class VideoFrame
     public int Height { get; private set; }
     /// <summary>Bytes per row of the packed image, or of the luma plane for planar formats (chroma rows follow the V4L2 rules).</summary>
     public int Stride { get; private set; }
-    public VideoPixelFormat Format { get; private set; }
+    public CameraPixelFormat Format { get; private set; }
     /// <summary>Valid bytes in <see cref="Data"/>.</summary>
     public int Length { get; private set; }
     /// <summary>Counts frames from the source (driver sequence numbers or a running count).</summary>
@@ -27,7 +27,7 @@ public sealed class VideoFrame
     public ReadOnlySpan<byte> Data => _data.AsSpan(0, Length);
 
     /// <summary>Makes room for <paramref name="length"/> bytes, describes the frame, and returns the span to fill.</summary>
-    public Span<byte> Prepare(VideoPixelFormat format, int width, int height, int stride, int length)
+    public Span<byte> Prepare(CameraPixelFormat format, int width, int height, int stride, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);

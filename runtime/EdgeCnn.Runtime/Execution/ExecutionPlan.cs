@@ -84,6 +84,7 @@ internal sealed class ExecutionPlan
     {
         OpType.Conv2D or OpType.DepthwiseConv2D or OpType.TransposedConv2D or OpType.FullyConnected => inputPosition > 0,
         OpType.PRelu => inputPosition == 1,
+        OpType.LayerNorm => inputPosition > 0,
         _ => false,
     };
 
@@ -108,6 +109,9 @@ internal sealed class ExecutionPlan
             OpType.PRelu => new PReluStep(op, In(0), op.Inputs[1], output, constants),
             OpType.Softmax => new SoftmaxStep(op, In(0), output),
             OpType.Quantize or OpType.Dequantize => new QuantizeStep(op, In(0), output),
+            OpType.Slice => new SliceStep(op, In(0), output),
+            OpType.LayerNorm or OpType.L2Norm => new ChannelNormStep(op, In(0), op.Type == OpType.LayerNorm ? op.Inputs[1] : -1,
+                op.Type == OpType.LayerNorm ? op.Inputs[2] : -1, output, constants),
             _ => throw new InvalidOperationException($"operator {op} has no implementation"),
         };
     }

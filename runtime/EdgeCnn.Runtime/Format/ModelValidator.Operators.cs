@@ -82,6 +82,8 @@ public sealed partial class ModelValidator
                 case OpType.Softmax: Softmax(); break;
                 case OpType.Quantize: Int8Activation(-1, 0); ValueType(0, ElementType.Float32); SameShapeAsInput(); break;
                 case OpType.Dequantize: Int8Activation(0, 0); ValueType(-1, ElementType.Float32); SameShapeAsInput(); break;
+                case OpType.Slice: Slice(); break;
+                case OpType.LayerNorm: case OpType.L2Norm: ChannelNorm(); break;
                 default: throw v.Fail(F + ".type", (int)op.Type, "unknown operator type");
             }
         }
@@ -266,18 +268,25 @@ public sealed partial class ModelValidator
             ExpectShape(-1, [X[0], 1, 1, X[3]]);
         }
 
+        /// <summary>Add / Mul: inputs of rank 1 to 4 (feature maps, or [N, C] features) broadcast numpy-style, aligned on the right.</summary>
         private void Broadcast()
         {
-            Int8Activation(0, 4);
-            Int8Activation(1, 4);
-            Int8Activation(-1, 4);
+            int rank = Y.Length;
+            Int8Activation(-1, 0);
+            if (rank is < 1 or > 4) throw FailTensor(-1, "the output must have rank 1 to 4");
+            Int8Activation(0, 0);
+            Int8Activation(1, 0);
             var a = X; var b = In(1).Shape;
-            Span<long> expected = stackalloc long[4];
-            for (int d = 0; d < 4; d++)
+            if (a.Length > rank) throw FailTensor(0, $"the input has a higher rank than the output {Shape(Y)}");
+            if (b.Length > rank) throw FailTensor(1, $"the input has a higher rank than the output {Shape(Y)}");
+            Span<long> expected = stackalloc long[rank];
+            for (int d = 0; d < rank; d++)
             {
-                if (a[d] != b[d] && a[d] != 1 && b[d] != 1)
+                long da = d - (rank - a.Length) is var ia && ia >= 0 ? a[ia] : 1;
+                long db = d - (rank - b.Length) is var ib && ib >= 0 ? b[ib] : 1;
+                if (da != db && da != 1 && db != 1)
                     throw FailTensor(1, $"shapes {Shape(a)} and {Shape(b)} do not broadcast on axis {d}");
-                expected[d] = Math.Max(a[d], b[d]);
+                expected[d] = Math.Max(da, db);
             }
             ExpectShape(-1, expected);
         }
@@ -321,11 +330,18 @@ public sealed partial class ModelValidator
             if (Y[0] != X[0] || Y[3] != X[3]) throw FailTensor(-1, $"resize keeps N and C of the input {Shape(X)}");
         }
 
+        /// <summary>Reshape: int8 keeps its quantization; float32 (softmax probabilities) stays float32.</summary>
         private void Reshape()
         {
+            var x = In(0); var y = Out;
+            if (x.Type == ElementType.Float32)
+            {
+                ValueType(-1, ElementType.Float32);
+                if (x.ElementCount != y.ElementCount) throw FailTensor(-1, $"the element count must stay {x.ElementCount}");
+                return;
+            }
             Int8Activation(0, 0);
             Int8Activation(-1, 0);
-            var x = In(0); var y = Out;
             if (x.ElementCount != y.ElementCount) throw FailTensor(-1, $"the element count must stay {x.ElementCount}");
             if (x.Scale != y.Scale || x.ZeroPoint != y.ZeroPoint) throw FailTensor(-1, "reshape keeps the input's scale and zero point");
         }
@@ -357,6 +373,48 @@ public sealed partial class ModelValidator
             var data = In(1).Data!;
             for (int c = 0; c < X[3]; c++)
                 if (!float.IsFinite(BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(4 * c)))) throw FailTensor(1, $"slope[{c}] is not finite");
+            SameShapeAsInput();
+        }
+
+        /// <summary>Slice: a box of the input (rank 1 to 4, widened to NHWC with leading ones), same rank and quantization.</summary>
+        private void Slice()
+        {
+            Int8Activation(0, 0);
+            Int8Activation(-1, 0);
+            if (X.Length is < 1 or > 4) throw FailTensor(0, "slice input must have rank 1 to 4");
+            if (Y.Length != X.Length) throw FailTensor(-1, $"the output must have the input's rank {X.Length}");
+            var x = In(0); var y = Out;
+            if (x.Scale != y.Scale || x.ZeroPoint != y.ZeroPoint) throw FailTensor(-1, "slice keeps the input's scale and zero point");
+            int pad = 4 - X.Length;
+            for (int axis = 0; axis < 4; axis++)
+            {
+                long inDim = axis < pad ? 1 : X[axis - pad], outDim = axis < pad ? 1 : Y[axis - pad];
+                NonNegative(axis);
+                if (op.Ints[axis] + outDim > inDim) throw FailInt(axis, $"the box of size {outDim} starting here does not fit in the input's {inDim} on axis {axis}");
+            }
+        }
+
+        /// <summary>LayerNorm (x, gamma [C], beta [C]) and L2Norm (x) over the last axis; epsilon finite and not negative.</summary>
+        private void ChannelNorm()
+        {
+            Int8Activation(0, 0);
+            Int8Activation(-1, 0);
+            if (X.Length < 1) throw FailTensor(0, "the input must have rank 1 or more");
+            long c = X[^1];
+            if (c > Reference.ChannelNormQuantization.MaxChannels)
+                throw FailTensor(0, $"at most {Reference.ChannelNormQuantization.MaxChannels} channels are normalized together");
+            if (!(op.Floats[0] >= 0f)) throw v.Fail(F + ".floats[0]", op.Floats[0], $"{What}: epsilon must not be negative");
+            if (op.Type == OpType.LayerNorm)
+                for (int k = 1; k <= 2; k++)
+                {
+                    ValueType(k, ElementType.Float32);
+                    Constant(k);
+                    ExpectShape(k, [c]);
+                    var data = In(k).Data!;
+                    for (int i = 0; i < c; i++)
+                        if (!float.IsFinite(BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(4 * i))))
+                            throw FailTensor(k, $"{(k == 1 ? "gamma" : "beta")}[{i}] is not finite");
+                }
             SameShapeAsInput();
         }
 

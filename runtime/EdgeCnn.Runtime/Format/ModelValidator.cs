@@ -6,7 +6,8 @@ namespace EdgeCnn.Format;
 
 /// <summary>
 /// Checks a whole model against the rules of docs/format.md: tensors, graph structure, per-operator
-/// types and shapes, metadata. A model that passes can be executed without any out-of-bounds access.
+/// types and shapes, the arithmetic a session derives from the scales (ModelValidator.Arithmetic.cs),
+/// metadata. A model that passes creates a session and runs without any out-of-bounds access.
 /// The reader runs it on every file it parses; the writer runs it before writing (and turns the
 /// exception into an ArgumentException), so both sides agree on what a valid model is.
 /// </summary>
@@ -40,6 +41,7 @@ public sealed partial class ModelValidator
         for (int i = 0; i < model.Tensors.Count; i++) ValidateTensor(i);
         var available = ValidateGraphInputs();
         for (int i = 0; i < model.Operators.Count; i++) ValidateOperator(i, available);
+        for (int i = 0; i < model.Operators.Count; i++) ValidateArithmetic(i);
         ValidateGraphOutputs();
         ValidateMetadata();
     }
@@ -186,6 +188,12 @@ public sealed partial class ModelValidator
             }
             if (!Enum.IsDefined(p.ChannelOrder)) throw Fail(f + ".channelOrder", (int)p.ChannelOrder, "the channel order is rgb or bgr");
             if (!(p.CropFraction > 0f && p.CropFraction <= 1f)) throw Fail(f + ".cropFraction", p.CropFraction, "the crop fraction lies in (0, 1]");
+            // Preprocessing turns an image into graph input 0, so that input is one NHWC image of this size.
+            var input = model.Tensors[model.Inputs[0]].Shape;
+            if (input.Length != 4 || input[0] != 1)
+                throw Fail(f, Shape(input), "preprocessing needs graph input 0 to be one NHWC image [1, H, W, C]");
+            if (p.Width != input[2] || p.Height != input[1] || p.Channels != input[3])
+                throw Fail(f, $"{p.Width}x{p.Height}x{p.Channels}", $"graph input 0 {Shape(input)} takes {input[2]}x{input[1]}x{input[3]} images");
         }
 
         if (m.Labels is null) throw Fail("metadata.labels", "null", "the label list is missing (use an empty one)");

@@ -16,4 +16,8 @@ public enum KernelOp
     /// <summary>Global average pooling.</summary>
     GlobalAvgPool,
     AvgPool,
+    /// <summary>Layer normalization over the channels (integer statistics, per-channel output stage).</summary>
+    LayerNorm,
+    /// <summary>L2 normalization over the channels.</summary>
+    L2Norm,
 }

@@ -46,6 +46,8 @@ internal static class KernelTable
         new("MaxPool_Int8_Vector128_16", KernelOp.MaxPool, KernelIsa.Vector128, 1, 16, 1),
         new("AvgPool_Int8_Vector128_16", KernelOp.AvgPool, KernelIsa.Vector128, 1, 16, 1),
         new("GlobalAvgPool_Int8_Vector128_16", KernelOp.GlobalAvgPool, KernelIsa.Vector128, 1, 16, 1),
+        new("LayerNorm_Int8_Vector128_16", KernelOp.LayerNorm, KernelIsa.Vector128, 1, 16, 1),
+        new("L2Norm_Int8_Vector128_16", KernelOp.L2Norm, KernelIsa.Vector128, 1, 16, 1),
     ];
 
     /// <summary>The pointwise row for an operation when this CPU runs it, else null (reference).</summary>

@@ -68,3 +68,11 @@ public readonly record struct SoftmaxParams(bool Log, float Beta)
     public float[] ToFloats() => [Beta];
     public static SoftmaxParams From(ReadOnlySpan<int> ints, ReadOnlySpan<float> floats) => new(ints[0] != 0, floats[0]);
 }
+
+/// <summary>Start of a Slice box on each axis of the rank-4 view (N, H, W, C for feature maps).</summary>
+public readonly record struct SliceParams(int N, int H, int W, int C)
+{
+    public const int Count = 4;
+    public int[] ToInts() => [N, H, W, C];
+    public static SliceParams FromInts(ReadOnlySpan<int> v) => new(v[0], v[1], v[2], v[3]);
+}

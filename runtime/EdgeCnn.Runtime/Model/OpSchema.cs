@@ -29,6 +29,9 @@ public readonly record struct OpSchema(int MinInputs, int MaxInputs, int Outputs
             OpType.PRelu => new(2, 2, 1, 0, 0),
             OpType.Softmax => new(1, 1, 1, 1, 1),
             OpType.Quantize or OpType.Dequantize => new(1, 1, 1, 0, 0),
+            OpType.Slice => new(1, 1, 1, SliceParams.Count, 0),
+            OpType.LayerNorm => new(3, 3, 1, 0, 1),
+            OpType.L2Norm => new(1, 1, 1, 0, 1),
             _ => default,
         };
         return schema.Outputs != 0;

@@ -47,6 +47,19 @@ public enum OpType : ushort
     Quantize = 19,
     /// <summary>int8 in, float32 out.</summary>
     Dequantize = 20,
+    /// <summary>
+    /// Copies a box of the input (channel split, crops); ints: <see cref="SliceParams"/> (the box's start on
+    /// each axis of the rank-4 view, shapes widened with leading ones); the output's shape is the box's
+    /// size. Output keeps the input's quantization.
+    /// </summary>
+    Slice = 21,
+    /// <summary>
+    /// inputs: x int8, gamma float32 [C], beta float32 [C]; floats: [epsilon]. Layer normalization over the
+    /// last axis (the channels): (x - mean) / sqrt(var + epsilon) * gamma + beta. Integer statistics, see docs/quantization.md.
+    /// </summary>
+    LayerNorm = 22,
+    /// <summary>floats: [epsilon]. x / max(||x||_2, epsilon) over the last axis (the channels); see docs/quantization.md.</summary>
+    L2Norm = 23,
 }
 
 /// <summary>Element-wise functions computed through a 256-entry table. Values are part of the format.</summary>

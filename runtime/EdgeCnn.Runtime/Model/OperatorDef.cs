@@ -23,6 +23,7 @@ public sealed class OperatorDef
     public ResizeParams ResizeOptions => ResizeParams.FromInts(Ints);
     public ActivationParams ActivationOptions => ActivationParams.From(Ints, Floats);
     public SoftmaxParams SoftmaxOptions => SoftmaxParams.From(Ints, Floats);
+    public SliceParams SliceStart => SliceParams.FromInts(Ints);
 
     public override string ToString() => $"{Type} '{Name}' in [{string.Join(",", Inputs)}] out [{string.Join(",", Outputs)}]";
 }

@@ -55,7 +55,7 @@ public sealed class EdgeModel : IDisposable
     public InferenceSession CreateSession(SessionOptions? options = null)
     {
         options ??= new SessionOptions();
-        if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be at least 1");
+        if (SessionOptions.CheckThreads(options.Threads) is { } problem) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "SessionOptions.Threads: " + problem);
         var plan = ExecutionPlan.Build(Definition, _constants, shareMemory: !options.KeepIntermediateTensors);
         if (plan.Arena.PeakBytes > options.MaxArenaBytes)
             throw new InvalidOperationException(

@@ -19,8 +19,14 @@ public sealed partial class InferenceSession
     /// <summary>Preprocesses, runs, and returns the top <paramref name="topK"/> classes.</summary>
     public IReadOnlyList<Prediction> Classify(Image image, int topK = 5)
     {
-        SetInput(image);
-        Run();
-        return TopK(topK);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Enter();
+        try
+        {
+            SetInput(image);
+            RunCore();
+            return TopK(topK);
+        }
+        finally { Exit(); }
     }
 }

@@ -6,8 +6,9 @@ using EdgeCnn.Threading;
 namespace EdgeCnn;
 
 /// <summary>
-/// Runs one model over one arena. Not thread-safe: use one session per thread (sessions of one model
-/// share its constants). After the first call, <see cref="Run()"/> allocates nothing.
+/// Runs one model over one arena. A session serves one thread at a time (a concurrent Run throws
+/// InvalidOperationException): use one session per thread, or a pool; sessions of one model share its
+/// constants. After the first call, <see cref="Run()"/> allocates nothing.
 /// </summary>
 public sealed partial class InferenceSession : IDisposable
 {
@@ -96,6 +97,17 @@ public sealed partial class InferenceSession : IDisposable
     public ReadOnlySpan<float> Run<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> shape) where T : unmanaged
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Enter();
+        try
+        {
+            CopyInput(input, shape);
+            return RunCore();
+        }
+        finally { Exit(); }
+    }
+
+    private void CopyInput<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> shape) where T : unmanaged
+    {
         var expected = _input.Tensor.Shape;
         if (!shape.SequenceEqual(expected))
             throw new ArgumentException(
@@ -120,13 +132,22 @@ public sealed partial class InferenceSession : IDisposable
             string accepted = inputType == ElementType.Int8 ? "float (Single) or quantized sbyte (SByte)" : "float (Single)";
             throw new ArgumentException($"input elements of type {typeof(T).Name} are not accepted: the model's {inputType} input takes {accepted}", nameof(input));
         }
-        return Run();
     }
 
-    /// <summary>Runs on the contents of <see cref="InputBuffer"/> and returns output 0 as float.</summary>
+    /// <summary>
+    /// Runs on the contents of <see cref="InputBuffer"/> and returns output 0 as float. A call while another
+    /// thread runs this session throws <see cref="InvalidOperationException"/>: one session per thread.
+    /// </summary>
     public ReadOnlySpan<float> Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Enter();
+        try { return RunCore(); }
+        finally { Exit(); }
+    }
+
+    private ReadOnlySpan<float> RunCore()
+    {
         var arena = Arena;
         foreach (var step in _plan.Steps) step.Execute(arena, _context);
         for (int i = 0; i < _outputs.Length; i++)

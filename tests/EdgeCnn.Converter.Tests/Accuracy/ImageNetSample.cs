@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeCnn.Converter.Tests.Tflite;
 
 namespace EdgeCnn.Converter.Tests.Accuracy;
@@ -76,11 +77,13 @@ internal static class ImageNetSampleAvailability
 /// <summary>A fact that is skipped, with the reason, when the ImageNet sample cannot be evaluated.</summary>
 public sealed class ImageNetSampleFactAttribute : FactAttribute
 {
-    public ImageNetSampleFactAttribute() => Skip = ImageNetSampleAvailability.SkipReason;
+    public ImageNetSampleFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber) => Skip = ImageNetSampleAvailability.SkipReason;
 }
 
 /// <summary>A theory that is skipped, with the reason, when the ImageNet sample cannot be evaluated.</summary>
 public sealed class ImageNetSampleTheoryAttribute : TheoryAttribute
 {
-    public ImageNetSampleTheoryAttribute() => Skip = ImageNetSampleAvailability.SkipReason;
+    public ImageNetSampleTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber) => Skip = ImageNetSampleAvailability.SkipReason;
 }

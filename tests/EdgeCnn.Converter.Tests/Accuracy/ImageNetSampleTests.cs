@@ -1,5 +1,4 @@
 using EdgeCnn.Converter.Tests.Tflite;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Converter.Tests.Accuracy;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeCnn.Cli;
 using EdgeCnn.Converter.Datasets;
 
@@ -27,7 +28,8 @@ public sealed class FashionMnistFactAttribute : FactAttribute
     public static bool Available => File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "t10k-images-idx3-ubyte.gz"))
         || File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "t10k-images-idx3-ubyte"));
 
-    public FashionMnistFactAttribute()
+    public FashionMnistFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!Available) Skip = $"Fashion-MNIST not found in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist; tools/install-test-deps.sh does)";
     }
@@ -42,7 +44,8 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
     public string AssertOneLineError(int exitCode = CliApp.UserError)
     {
         Assert.True(ExitCode == exitCode, $"exit code {ExitCode}, expected {exitCode}; stderr: {Error}");
-        var lines = ErrorLines.Where(l => !l.StartsWith('\r') && !l.Contains("] ")).ToArray(); // progress bars are not messages
+        // Progress bars ("calibrating [####....] 2/2") are not messages.
+        var lines = ErrorLines.Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^(\r?\w+ \[[#.]+\] \d+/\d+)+$")).ToArray();
         Assert.Single(lines);
         Assert.StartsWith("edgecnn: ", lines[0]);
         Assert.DoesNotContain("   at ", Error);

@@ -1,7 +1,6 @@
 using EdgeCnn.Converter.FloatExecution;
 using EdgeCnn.Converter.Graph;
 using EdgeCnn.Converter.Onnx;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Converter.Tests.Conformance;
 

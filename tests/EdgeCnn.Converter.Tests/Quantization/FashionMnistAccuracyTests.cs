@@ -8,7 +8,6 @@ using EdgeCnn.Converter.Quantization;
 using EdgeCnn.Converter.Tests.Cli;
 using EdgeCnn.Imaging;
 using EdgeCnn.Model;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Converter.Tests.Quantization;
 

@@ -23,8 +23,25 @@ public class LoweringErrorTests
         var e = LowerFails(g, [1, 2, 4, 4]);
         Assert.Contains("'LRN'", e.Message);
         Assert.Contains("y_node", e.Message);
-        Assert.Contains("supported:", e.Message);
+        Assert.Contains("supported operators:", e.Message);
         Assert.Contains("Conv", e.Message);
+    }
+
+    [Fact]
+    public void Every_operator_without_an_int8_lowering_is_listed_once_with_its_first_node()
+    {
+        var g = new SmallGraph(3, "x", [1, 2, 4, 4]);
+        g.Node("LRN", ["x"], "a", ("size", NodeAttribute.Of(3L)));
+        g.Node("LpNormalization", ["a"], "b", ("p", NodeAttribute.Of(1L)), ("axis", NodeAttribute.Of(1L)));
+        g.Node("LRN", ["b"], "c", ("size", NodeAttribute.Of(3L)));
+        g.Node("ReduceL2", ["c"], "d", ("axes", NodeAttribute.Of([2L, 3L])));
+        g.Output("d");
+        var e = LowerFails(g, [1, 2, 4, 4]);
+        Assert.Contains("3 operators without an int8 lowering", e.Message);
+        Assert.Contains("'LRN' (first in node 'a_node', 2 nodes)", e.Message);
+        Assert.Contains("'LpNormalization' (first in node 'b_node', 1 node; int8 runs p = 2 over the channels only)", e.Message);
+        Assert.Contains("'ReduceL2' (first in node 'd_node'", e.Message);
+        Assert.DoesNotContain("c_node", e.Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace EdgeCnn.Converter.Tests.Tflite;
 
 /// <summary>
@@ -33,7 +34,8 @@ public static class SharedData
 /// <summary>A fact that is skipped, with the reason, when the shared test data is absent.</summary>
 public sealed class SharedDataFactAttribute : FactAttribute
 {
-    public SharedDataFactAttribute()
+    public SharedDataFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (SharedData.Root is null) Skip = SharedData.MissingReason;
     }
@@ -42,7 +44,8 @@ public sealed class SharedDataFactAttribute : FactAttribute
 /// <summary>A theory that is skipped, with the reason, when the shared test data is absent.</summary>
 public sealed class SharedDataTheoryAttribute : TheoryAttribute
 {
-    public SharedDataTheoryAttribute()
+    public SharedDataTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (SharedData.Root is null) Skip = SharedData.MissingReason;
     }

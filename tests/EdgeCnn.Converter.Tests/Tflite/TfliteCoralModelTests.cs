@@ -1,6 +1,5 @@
 using EdgeCnn.Converter.Tflite;
 using EdgeCnn.Model;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Converter.Tests.Tflite;
 
@@ -152,10 +151,23 @@ public class TfliteCoralModelTests(ITestOutputHelper output)
     }
 
     [SharedDataFact]
-    public void Split_concat_names_the_unsupported_split()
+    public void Split_concat_splits_the_channels_into_slices_and_runs()
     {
-        var error = Assert.Throws<TfliteFormatException>(() => Import("split_concat.tflite"));
-        Assert.Contains("operator 1 is SPLIT", error.Message);
+        var model = Import("split_concat.tflite");
+        var slices = model.Operators.Where(o => o.Type == OpType.Slice).ToList();
+        Assert.Equal(6, slices.Count);
+        Assert.Equal(Enumerable.Range(0, 6), slices.Select(s => s.SliceStart.C));
+        Assert.All(slices, s => Assert.Equal([1, 8, 8, 1], model.Tensors[s.Outputs[0]].Shape));
+        var concat = model.Operators.First(o => o.Type == OpType.Concat);
+        using var edge = EdgeCnn.EdgeModel.FromDefinition(model);
+        using var session = edge.CreateSession();
+        var input = new float[8 * 8 * 3];
+        for (int i = 0; i < input.Length; i++) input[i] = (i % 3) * 0.25f - 0.5f + (i / 3) * 0.001f;
+        var first = session.Run<float>(input, session.InputShape).ToArray();
+        Assert.Equal(64, first.Length);
+        // Each split output is one channel of the concatenation, whose first input is the model's input.
+        Assert.Equal(model.Inputs[0], concat.Inputs[0]);
+        for (int p = 0; p < 64; p++) Assert.Equal(input[3 * p], first[p], 0.01f);
     }
 
     [SharedDataFact]

@@ -1,6 +1,5 @@
 using EdgeCnn.Converter.Tflite;
 using EdgeCnn.Imaging;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Converter.Tests.Tflite;
 

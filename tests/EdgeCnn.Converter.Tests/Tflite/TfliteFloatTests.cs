@@ -5,7 +5,6 @@ using EdgeCnn.Converter.Lowering;
 using EdgeCnn.Converter.Passes;
 using EdgeCnn.Converter.Quantization;
 using EdgeCnn.Converter.Tflite;
-using Xunit.Abstractions;
 using Ref = EdgeCnn.Converter.Tests.Tflite.NhwcFloatReference;
 
 namespace EdgeCnn.Converter.Tests.Tflite;
@@ -517,6 +516,45 @@ public class TfliteFloatTests(ITestOutputHelper output)
             Assert.Equal(expectedLogits[i], actualLogits[i], 1e-5f);
             Assert.Equal(expectedProbs[i], actualProbs[i], 1e-5f);
         }
+    }
+
+    [Fact]
+    public void Split_and_split_v_become_one_onnx_split_along_the_channels()
+    {
+        const int SplitCode = 49, SplitVCode = 102;
+        var m = new TfliteTestModel();
+        int x = m.Tensor("x", TfliteTestModel.Float32, [1, 2, 2, 6]);
+        int axis = m.Int32Constant("axis", 3);
+        int a = m.Tensor("a", TfliteTestModel.Float32, [1, 2, 2, 3]);
+        int b = m.Tensor("b", TfliteTestModel.Float32, [1, 2, 2, 3]);
+        int sizes = m.Int32Constant("sizes", 1, -1);
+        int c = m.Tensor("c", TfliteTestModel.Float32, [1, 2, 2, 1]);
+        int d = m.Tensor("d", TfliteTestModel.Float32, [1, 2, 2, 2]);
+        m.Operator(SplitCode, [axis, x], [a, b]);
+        m.Operator(SplitVCode, [b, sizes, axis], [c, d]);
+        m.Outputs = [a, c, d];
+        var graph = TfliteFloatImport.ImportGraph(m.Build(), "split.tflite");
+        Assert.Equal(2, graph.Nodes.Count(n => n.OpType == "Split"));
+        var input = Enumerable.Range(0, 24).Select(i => (float)i).ToArray(); // NHWC: channel k of pixel p is 6 p + k
+        var results = new FloatExecutor(graph).Run(new Dictionary<string, Tensor> { [graph.Inputs[0]] = NhwcToNchwInput(input, [1, 2, 2, 6]) });
+        var first = NchwToNhwc(results[graph.Outputs[0]]);
+        var third = NchwToNhwc(results[graph.Outputs[1]]);
+        var rest = NchwToNhwc(results[graph.Outputs[2]]);
+        for (int p = 0; p < 4; p++)
+        {
+            Assert.Equal([6f * p, 6 * p + 1, 6 * p + 2], first[(3 * p)..(3 * p + 3)]);
+            Assert.Equal(6f * p + 3, third[p]);
+            Assert.Equal([6f * p + 4, 6 * p + 5], rest[(2 * p)..(2 * p + 2)]);
+        }
+        var bad = new TfliteTestModel();
+        int bx = bad.Tensor("x", TfliteTestModel.Float32, [1, 2, 2, 6]);
+        int baxis = bad.Int32Constant("axis", 3);
+        int ba = bad.Tensor("a", TfliteTestModel.Float32, [1, 2, 2, 4]);
+        int bb = bad.Tensor("b", TfliteTestModel.Float32, [1, 2, 2, 3]);
+        bad.Operator(SplitCode, [baxis, bx], [ba, bb]);
+        bad.Outputs = [ba, bb];
+        var error = Assert.Throws<TfliteFormatException>(() => TfliteFloatImport.ImportGraph(bad.Build(), "bad.tflite"));
+        Assert.Contains("do not add up", error.Message);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using EdgeCnn.Converter.Tflite;
-using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace EdgeCnn.Converter.Tests.Tflite;

@@ -223,7 +223,7 @@ public class TfliteOperatorTests
     }
 
     [Fact]
-    public void Softmax_feeding_another_operator_is_quantized_again()
+    public void Softmax_followed_by_a_reshape_stays_in_float()
     {
         var m = new TfliteTestModel();
         int x = m.Tensor("x", TfliteTestModel.UInt8, [1, 4], 0.1f, 128);
@@ -234,11 +234,33 @@ public class TfliteOperatorTests
         m.Operator(Reshape, [p, shape], [r]);
         m.Outputs = [r, p];
         var model = Import(m);
-        Assert.Equal([OpType.Softmax, OpType.Quantize, OpType.Reshape, OpType.Dequantize], Types(model));
-        var quantized = model.Tensors[model.Operators[1].Outputs[0]];
-        Assert.Equal((1f / 256f, -128), (quantized.Scale, quantized.ZeroPoint));
+        Assert.Equal([OpType.Softmax, OpType.Reshape], Types(model));
+        var reshaped = model.Tensors[model.Operators[1].Outputs[0]];
+        Assert.Equal(ElementType.Float32, reshaped.Type);
+        Assert.Equal([1, 1, 1, 4], reshaped.Shape);
+        Assert.Equal(model.Operators[1].Outputs[0], model.Outputs[0]);
         // The softmax output itself is the second graph output, in float.
         Assert.Equal(model.Operators[0].Outputs[0], model.Outputs[1]);
+        using var edge = EdgeModel.FromDefinition(model);
+        using var session = edge.CreateSession();
+        var probabilities = session.Run<float>(new float[] { 0.5f, -1f, 2f, 0f }, session.InputShape).ToArray();
+        Assert.Equal(1f, probabilities.Sum(), 1e-5f);
+    }
+
+    [Fact]
+    public void Softmax_feeding_an_int8_operator_is_quantized_again()
+    {
+        var m = new TfliteTestModel();
+        int x = m.Tensor("x", TfliteTestModel.UInt8, [1, 4], 0.1f, 128);
+        int p = m.Tensor("p", TfliteTestModel.UInt8, [1, 4], 1f / 256f, 0);
+        int y = m.Tensor("y", TfliteTestModel.UInt8, [1, 4], 1f / 256f, 0);
+        m.Operator(Softmax, [x], [p], SoftmaxOptions, new FbTable((0, Fb.F32(1f))));
+        m.Operator(Logistic, [p], [y]);
+        m.Outputs = [y];
+        var model = Import(m);
+        Assert.Equal([OpType.Softmax, OpType.Quantize, OpType.Activation, OpType.Dequantize], Types(model));
+        var quantized = model.Tensors[model.Operators[1].Outputs[0]];
+        Assert.Equal((1f / 256f, -128), (quantized.Scale, quantized.ZeroPoint));
     }
 
     /// <summary>

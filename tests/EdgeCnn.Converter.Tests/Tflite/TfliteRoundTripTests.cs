@@ -1,7 +1,6 @@
 using EdgeCnn.Converter.Tflite;
 using EdgeCnn.Format;
 using EdgeCnn.Model;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Converter.Tests.Tflite;
 

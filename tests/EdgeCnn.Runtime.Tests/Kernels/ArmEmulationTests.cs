@@ -1,6 +1,5 @@
 using EdgeCnn.Kernels;
 using EdgeCnn.Kernels.Isa;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 

@@ -1,7 +1,6 @@
 using EdgeCnn.Kernels;
 using EdgeCnn.Kernels.Gemm;
 using EdgeCnn.Kernels.Isa;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 

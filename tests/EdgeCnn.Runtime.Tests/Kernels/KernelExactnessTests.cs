@@ -1,7 +1,6 @@
 using System.Runtime.Intrinsics;
 using EdgeCnn.Kernels;
 using EdgeCnn.Kernels.Isa;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 

@@ -9,7 +9,7 @@ namespace EdgeCnn.Kernels.Elementwise;
 /// Add_Int8_Avx2_32 and Mul_Int8_Avx2_32: the element-wise Add and Mul of <see cref="BinaryVector128"/>
 /// (same formulas, same bits) with 8 int32 lanes per instruction. Each group of 8 inputs is one
 /// sign-extending load (vpmovsxbd ymm, m64) instead of two widening steps, and four results are narrowed
-/// by two saturating packs and one cross-lane permute. When <paramref name="bIsScalar"/> holds, b is one
+/// by two saturating packs and one cross-lane permute. When the <c>bIsScalar</c> argument holds, b is one
 /// value applied to every element (a tensor of shape [1,1,1,1]), and its term is computed once.
 /// </summary>
 internal static unsafe class BinaryAvx2

@@ -61,13 +61,33 @@ public sealed class OnnxImporterTests
     [Fact]
     public void Unsupported_operator_names_the_op_the_node_and_the_supported_list()
     {
-        var bytes = ConvRelu(secondOp: "Gelu").ToByteArray();
+        var bytes = ConvRelu(secondOp: "Det").ToByteArray();
         var e = Assert.Throws<ConversionException>(() => OnnxImporter.Import(bytes, "m.onnx"));
-        Assert.Contains("'Gelu'", e.Message);
-        Assert.Contains("Gelu_1", e.Message);
+        Assert.Contains("'Det'", e.Message);
+        Assert.Contains("Det_1", e.Message);
         Assert.Contains("m.onnx", e.Message);
         Assert.Contains("supported operators: ", e.Message);
         Assert.Contains("Conv", e.Message);
+    }
+
+    [Fact]
+    public void Every_unsupported_operator_is_listed_once_with_its_first_node_and_count()
+    {
+        var model = ConvRelu(secondOp: "Det");
+        var g = model.Graph;
+        g.Output.Clear();
+        g.Output.Add(FloatInfo("z", -1, 1, 1, 1));
+        g.Node.Add(new NodeProto { OpType = "Hardmax", Name = "first_hardmax", Input = { "y" }, Output = { "h1" } });
+        g.Node.Add(new NodeProto { OpType = "Det", Name = "second_det", Input = { "h1" }, Output = { "d2" } });
+        g.Node.Add(new NodeProto { OpType = "Hardmax", Name = "second_hardmax", Input = { "d2" }, Output = { "h2" } });
+        g.Node.Add(new NodeProto { OpType = "Relu", Name = "custom", Domain = "com.example", Input = { "h2" }, Output = { "z" } });
+        var e = Assert.Throws<ConversionException>(() => OnnxImporter.Import(model.ToByteArray(), "m.onnx"));
+        Assert.Contains("3 unsupported operators", e.Message);
+        Assert.Contains("'Det' (first in node 'Det_1', 2 nodes)", e.Message);
+        Assert.Contains("'Hardmax' (first in node 'first_hardmax', 2 nodes)", e.Message);
+        Assert.Contains("'com.example.Relu' (first in node 'custom', 1 node", e.Message);
+        Assert.DoesNotContain("second_det", e.Message);
+        Assert.DoesNotContain("second_hardmax", e.Message);
     }
 
     [Fact]

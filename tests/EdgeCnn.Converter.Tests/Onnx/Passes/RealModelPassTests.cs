@@ -3,7 +3,6 @@ using EdgeCnn.Converter.Graph;
 using EdgeCnn.Converter.Onnx;
 using EdgeCnn.Converter.Passes;
 using EdgeCnn.Converter.Tests.Conformance;
-using Xunit.Abstractions;
 
 namespace EdgeCnn.Converter.Tests.Onnx.Passes;
 

@@ -1,0 +1,120 @@
+using System.Buffers;
+
+namespace EdgeCnn.Converter.FloatExecution;
+
+/// <summary>
+/// One group of a float convolution as a GEMM: Y[M, N] = bias + W[M, K] * X[K, N] with K = input
+/// channels x kernel taps and N = output pixels (NCHW output rows are the GEMM rows). The input is
+/// gathered (im2col) straight into the microkernel's packed B panels and the weights into its A
+/// panels, so the tile loop only reads contiguous memory. Within one output the products are summed
+/// in the order of K, whatever the vector width.
+/// </summary>
+internal static class ConvGemm
+{
+    /// <param name="x">The input image's channels of this group, [cPerGroup, h, w].</param>
+    /// <param name="weights">This group's weights, [m, cPerGroup, kh, kw].</param>
+    /// <param name="bias">m values or empty.</param>
+    /// <param name="y">This group's output planes, [m, outH, outW].</param>
+    public static void Run(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, int m, SpatialGeometry g, Span<float> y)
+    {
+        int rows = FloatGemmKernel.Rows, cols = FloatGemmKernel.Columns;
+        int k = channels * g.KernelH * g.KernelW, n = g.OutH * g.OutW;
+        int panels = (n + cols - 1) / cols, rowBlocks = (m + rows - 1) / rows;
+        float[] b = ArrayPool<float>.Shared.Rent(panels * k * cols);
+        float[] a = ArrayPool<float>.Shared.Rent(rowBlocks * k * rows);
+        var paddedBias = new float[rowBlocks * rows];
+        bias.CopyTo(paddedBias);
+        var tile = new float[rows * cols];
+        try
+        {
+            PackInput(x, channels, h, w, g, b.AsSpan(0, panels * k * cols), k, cols);
+            PackWeights(weights, m, k, a.AsSpan(0, rowBlocks * k * rows), rows);
+            for (int panel = 0; panel < panels; panel++)
+            {
+                int j0 = panel * cols, width = Math.Min(cols, n - j0);
+                var bPanel = b.AsSpan(panel * k * cols, k * cols);
+                for (int block = 0; block < rowBlocks; block++)
+                {
+                    int r0 = block * rows, height = Math.Min(rows, m - r0);
+                    var aPanel = a.AsSpan(block * k * rows, k * rows);
+                    var blockBias = paddedBias.AsSpan(r0, rows);
+                    if (height == rows && width == cols)
+                    {
+                        FloatGemmKernel.Compute(k, aPanel, bPanel, blockBias, y.Slice(r0 * n + j0), n);
+                        continue;
+                    }
+                    // An edge tile goes through a whole-tile buffer and only its valid part is copied.
+                    FloatGemmKernel.Compute(k, aPanel, bPanel, blockBias, tile, cols);
+                    for (int r = 0; r < height; r++)
+                        tile.AsSpan(r * cols, width).CopyTo(y.Slice((r0 + r) * n + j0, width));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(b);
+            ArrayPool<float>.Shared.Return(a);
+        }
+    }
+
+    /// <summary>im2col into panels: packed[panel][p][j] = the input under tap p for output pixel panel*cols + j (0 outside).</summary>
+    internal static void PackInput(ReadOnlySpan<float> x, int channels, int h, int w, SpatialGeometry g, Span<float> packed, int k, int cols)
+    {
+        packed.Clear();
+        int oh = g.OutH, ow = g.OutW, panelSize = k * cols;
+        for (int c = 0; c < channels; c++)
+        for (int ky = 0; ky < g.KernelH; ky++)
+        for (int kx = 0; kx < g.KernelW; kx++)
+        {
+            int p = (c * g.KernelH + ky) * g.KernelW + kx;
+            int shift = kx * g.DilationW - g.PadLeft;
+            // Output columns whose input column ox*stride + shift lies inside the row.
+            int oxFirst = shift >= 0 ? 0 : (-shift + g.StrideW - 1) / g.StrideW;
+            int oxEnd = w - 1 - shift < 0 ? 0 : Math.Min(ow, (w - 1 - shift) / g.StrideW + 1);
+            if (oxFirst >= oxEnd) continue;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                int iy = oy * g.StrideH - g.PadTop + ky * g.DilationH;
+                if ((uint)iy >= (uint)h) continue;
+                var row = x.Slice((c * h + iy) * w, w);
+                int j = oy * ow + oxFirst, panel = j / cols, col = j - panel * cols;
+                int at = panel * panelSize + p * cols + col;
+                if (g.StrideW == 1)
+                {
+                    // Contiguous input: copy runs up to each panel's edge.
+                    for (int src = oxFirst + shift, left = oxEnd - oxFirst; left > 0;)
+                    {
+                        int run = Math.Min(left, cols - col);
+                        row.Slice(src, run).CopyTo(packed.Slice(at, run));
+                        src += run;
+                        left -= run;
+                        col += run;
+                        at += run;
+                        if (col == cols) { col = 0; at += panelSize - cols; }
+                    }
+                    continue;
+                }
+                for (int ox = oxFirst; ox < oxEnd; ox++)
+                {
+                    packed[at] = row[ox * g.StrideW + shift];
+                    if (++col == cols) { col = 0; at += panelSize - cols + 1; }
+                    else at++;
+                }
+            }
+        }
+    }
+
+    /// <summary>Weights [m, k] into row blocks: packed[block][p][r] = w[block*rows + r, p] (0 past m).</summary>
+    internal static void PackWeights(ReadOnlySpan<float> weights, int m, int k, Span<float> packed, int rows)
+    {
+        packed.Clear();
+        for (int o = 0; o < m; o++)
+        {
+            int block = o / rows, r = o - block * rows;
+            var src = weights.Slice(o * k, k);
+            var dst = packed.Slice(block * k * rows);
+            for (int p = 0; p < k; p++) dst[p * rows + r] = src[p];
+        }
+    }
+}

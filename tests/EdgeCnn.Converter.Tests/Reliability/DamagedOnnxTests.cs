@@ -1,0 +1,27 @@
+using EdgeCnn.Converter.Graph;
+using EdgeCnn.Converter.Onnx;
+using EdgeCnn.Converter.Onnx.Proto;
+using Google.Protobuf;
+
+namespace EdgeCnn.Converter.Tests.Reliability;
+
+/// <summary>Damaged ONNX files the fuzzer produced: a ConversionException naming the node, not a NullReferenceException.</summary>
+public class DamagedOnnxTests
+{
+    [Fact]
+    public void ATensorAttributeWithoutItsTensorNamesTheNode()
+    {
+        var graph = new GraphProto { Name = "g" };
+        var node = new NodeProto { OpType = "Constant", Name = "broken_constant", Output = { "c" } };
+        // Type says TENSOR, the t field is absent (protobuf leaves it null).
+        node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor });
+        graph.Node.Add(node);
+        graph.Output.Add(new ValueInfoProto { Name = "c", Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 13 });
+
+        var e = Assert.Throws<ConversionException>(() => OnnxImporter.Import(model.ToByteArray(), "damaged.onnx"));
+        Assert.Contains("broken_constant", e.Message);
+        Assert.Contains("tensor is missing", e.Message);
+    }
+}
