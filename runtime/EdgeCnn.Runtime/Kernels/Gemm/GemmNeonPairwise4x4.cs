@@ -53,12 +53,20 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
                 ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
             ap += 64;
             bp += 64;
-            while (ap < aEnd)
+            // Two groups per iteration: the pointer updates and the branch are 4 of 61 instructions per group.
+            while (ap < aEnd - 64)
             {
                 Group<AddToAccumulators>(ap, bp, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
                     ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
-                ap += 64;
-                bp += 64;
+                Group<AddToAccumulators>(ap + 64, bp + 64, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
+                    ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
+                ap += 128;
+                bp += 128;
+            }
+            if (ap < aEnd)
+            {
+                Group<AddToAccumulators>(ap, bp, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
+                    ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
             }
 
             // The requantization rule with the rounding before the clamp: FCVTNS rounds (float)acc * m half to
