@@ -18,6 +18,8 @@ internal static class Verify
         var depthwiseCases = ShapeMatrix.Depthwise().ToArray();
         var expectedGemm = gemmCases.Select(c => c.Expected()).ToArray();
         var expectedDepthwise = depthwiseCases.Select(c => c.Expected()).ToArray();
+        var firstLayerCases = ShapeMatrix.FirstLayer().ToArray();
+        var expectedFirstLayer = firstLayerCases.Select(c => c.Expected()).ToArray();
 
         void Check(string name, Func<ConvCase, sbyte[]> run, ConvCase[] cases, sbyte[][] expected)
         {
@@ -46,10 +48,14 @@ internal static class Verify
             Check(k.Info.Name, c => KernelRunner.Gemm(k, c), gemmCases, expectedGemm);
         foreach (var k in KernelTable.Depthwise.Where(k => k.Info.IsSupported))
             Check(k.Info.Name, c => KernelRunner.Depthwise(k, c), depthwiseCases, expectedDepthwise);
+        foreach (var k in KernelTable.FirstLayer.Where(k => k.Info.IsSupported))
+            Check(k.Info.Name, c => KernelRunner.FirstLayer(k, c), firstLayerCases, expectedFirstLayer);
         foreach (var k in KernelTable.EmulatedGemm)
             Check(k.Info.Name + " (emulated)", c => KernelRunner.Gemm(k, c), gemmCases, expectedGemm);
         foreach (var k in KernelTable.EmulatedDepthwise)
             Check(k.Info.Name + " (emulated)", c => KernelRunner.Depthwise(k, c), depthwiseCases, expectedDepthwise);
+        foreach (var k in KernelTable.EmulatedFirstLayer)
+            Check(k.Info.Name + " (emulated)", c => KernelRunner.FirstLayer(k, c), firstLayerCases, expectedFirstLayer);
         Console.WriteLine(failures == 0 ? $"verify: all {checks} checks exact" : $"verify: {failures} of {checks} checks differ from the reference");
         return failures == 0 ? 0 : 1;
     }

@@ -109,9 +109,9 @@ public static class ClassifierApp
                 screen = new ResultScreen(display, TimeSpan.FromMilliseconds(250));
                 Console.WriteLine($"display: {display.Description}");
             }
-            var outputs = new Outputs(gpio, screen);
+            var outputs = new ResultOutputs(gpio, screen);
             string? images = options.ImagesPath;
-            if (images is null && options.DevicePath is null && !options.Libcamera && DefaultCameraProblem(options) is { } problem)
+            if (images is null && options.DevicePath is null && !options.Libcamera && devices.OpenCamera is null && DefaultCameraProblem(options) is { } problem)
             {
                 images = BundledFiles.Find(BundledFiles.SamplesFolder)
                     ?? throw new FileNotFoundException($"{problem}, and no sample images were found (looked in {BundledFiles.SearchedPlaces(BundledFiles.SamplesFolder)}); pass --images PATH");
@@ -119,44 +119,13 @@ public static class ClassifierApp
             }
             return images is not null
                 ? ClassifyFiles(images, classifier, outputs, options, stop)
-                : ClassifyCamera(options, classifier, outputs, stop);
+                : ClassifyCamera(options, devices.OpenCamera, classifier, outputs, stop);
         }
         finally
         {
             screen?.Dispose();
             gpio?.Dispose();
         }
-    }
-
-    /// <summary>Where a result goes besides stdout: the LED and the display.</summary>
-    private sealed record Outputs(GpioIndicator? Gpio, ResultScreen? Screen)
-    {
-        public void Show(Prediction top, string rate, bool now)
-        {
-            Gpio?.Show(top.Label);
-            Screen?.Show(top, rate, now);
-        }
-
-        /// <summary>Waits for a button press unless there is no button or it switched to every frame.</summary>
-        public bool WaitForTurn(CancellationToken stop)
-        {
-            if (Gpio is not { HasButton: true } gpio || gpio.Continuous) return !stop.IsCancellationRequested;
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    if (gpio.Presses.Wait(TimeSpan.FromMilliseconds(250), stop)) return true;
-                }
-                catch (OperationCanceledException)
-                {
-                    return false;
-                }
-                if (gpio.Continuous) return true;
-            }
-            return false;
-        }
-
-        public bool WaitsForPresses => Gpio is { HasButton: true, Continuous: false };
     }
 
     /// <summary>
@@ -182,7 +151,7 @@ public static class ClassifierApp
         }
     }
 
-    private static int ClassifyFiles(string path, FrameClassifier classifier, Outputs outputs, ClassifierOptions options, CancellationToken stop)
+    private static int ClassifyFiles(string path, FrameClassifier classifier, ResultOutputs outputs, ClassifierOptions options, CancellationToken stop)
     {
         using var source = new FileFrameSource(path);
         var frame = new VideoFrame();
@@ -211,14 +180,14 @@ public static class ClassifierApp
         return count == 0 && skipped > 0 ? 1 : 0;
     }
 
-    private static int ClassifyCamera(ClassifierOptions options, FrameClassifier classifier, Outputs outputs, CancellationToken stop)
+    private static int ClassifyCamera(ClassifierOptions options, Func<IFrameSource>? camera, FrameClassifier classifier, ResultOutputs outputs, CancellationToken stop)
     {
-        Func<IFrameSource> open = options.Libcamera
+        Func<IFrameSource> open = camera ?? (options.Libcamera
             ? () => new LibcameraFrameSource(options.CaptureSize.Width, options.CaptureSize.Height)
             : () => CameraDevice.Create(new CameraSettings(0, options.CaptureSize, ParseFormat(options.PixelFormat))
             {
                 DevicePath = options.DevicePath ?? "/dev/video0",
-            });
+            }));
         using var grabber = new LatestFrameGrabber(open, message => Console.Error.WriteLine(message)) { WaitForCamera = options.WaitForCamera };
         grabber.Start();
         var frame = new VideoFrame();
@@ -232,7 +201,16 @@ public static class ClassifierApp
                 if (!outputs.WaitForTurn(stop)) break;
                 long turnAt = Stopwatch.GetTimestamp();
                 if (!TakeFrameAfter(grabber, ref frame, pressed ? turnAt : 0, stop)) break;
-                var latency = classifier.Classify(frame);
+                TimeSpan latency;
+                try
+                {
+                    latency = classifier.Classify(frame);
+                }
+                catch (CameraException e) when (e.Error == CameraError.BadFrame)
+                {
+                    Console.Error.WriteLine($"skipped frame {frame.Sequence}: {e.Message}");   // a corrupt MJPEG frame: the next one will do
+                    continue;
+                }
                 count++;
                 double rate = fps.Tick();
                 Console.WriteLine($"frame {frame.Sequence}: {FormatTop(classifier.Top)}  [{latency.TotalMilliseconds:0.0} ms, {rate:0.0} fps]");

@@ -159,6 +159,89 @@ public sealed class CameraClassifierTests : IDisposable
         Assert.True(device.Disposed);
     }
 
+    [Fact]
+    public void Button_press_classifies_one_image_and_holding_it_stops_the_program()
+    {
+        var driver = new InMemoryGpioDriver();
+        var devices = new BoardDevices(_ => driver);
+        var stdout = new StringWriter();
+        var output = TextWriter.Synchronized(stdout);
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            int code = -1;
+            var program = new Thread(() => code = ClassifierApp.Run(["--model", _model, "--images", _images, "--button", "27"], devices));
+            program.Start();
+            WaitUntil(() => driver.IsOpen(27), "the button line to open");
+            Thread.Sleep(100);
+            Assert.DoesNotContain("1-red.ppm", stdout.ToString());   // nothing happens before a press
+            driver.SetInput(27, System.Device.Gpio.PinValue.Low);     // press (the button pulls the line to ground)
+            driver.SetInput(27, System.Device.Gpio.PinValue.High);    // release: one press
+            WaitUntil(() => stdout.ToString().Contains("1-red.ppm: 0 red"), "the first image after the press");
+            Thread.Sleep(200);
+            Assert.DoesNotContain("2-blue.ppm", stdout.ToString());   // one press, one image
+            driver.SetInput(27, System.Device.Gpio.PinValue.Low);     // hold...
+            Assert.True(program.Join(TimeSpan.FromSeconds(15)), "holding the button did not stop the program");
+            Assert.Equal(0, code);
+            Assert.Contains("classified 1 image(s)", stdout.ToString());
+            Assert.False(driver.IsOpen(27));
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    /// <summary>A recorded camera: a few corrupt MJPEG frames first, then red RGB frames, one every 20 ms.</summary>
+    private sealed class RecordedCamera(int corruptFrames) : EdgeCnn.Device.Video.IFrameSource
+    {
+        private long _sequence;
+        public string Description => "recorded frames";
+
+        public EdgeCnn.Device.Video.FrameReadResult ReadFrame(EdgeCnn.Device.Video.VideoFrame frame, TimeSpan timeout)
+        {
+            Thread.Sleep(20);
+            if (_sequence < corruptFrames)
+                new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 7, 1, 2, 3 }.CopyTo(frame.Prepare(EdgeCnn.Device.Video.CameraPixelFormat.MJPEG, 8, 8, 0, 9));
+            else
+            {
+                var rgb = frame.Prepare(EdgeCnn.Device.Video.CameraPixelFormat.RGB24, 8, 8, 24, 192);
+                for (int i = 0; i < rgb.Length; i += 3) (rgb[i], rgb[i + 1], rgb[i + 2]) = ((byte)230, (byte)20, (byte)10);
+            }
+            frame.Sequence = _sequence++;
+            frame.TimestampTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+            frame.Source = Description;
+            return EdgeCnn.Device.Video.FrameReadResult.Frame;
+        }
+
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void A_corrupt_camera_frame_is_skipped_and_the_loop_goes_on()
+    {
+        var devices = BoardDevices.Kernel with { OpenCamera = () => new RecordedCamera(corruptFrames: 3) };
+        var (code, output, error) = RunOn(devices, "--model", _model, "--frames", "2");
+        Assert.True(code == 0, error);
+        Assert.Contains("camera: streaming from recorded frames", error);
+        Assert.Matches(@"skipped frame [012]: .*JPEG", error);
+        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("frame ") && l.Contains(": 0 red ")));
+        Assert.Contains("stopped: classified 2 frame(s)", output);
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            Thread.Sleep(10);
+        }
+    }
+
     [Theory]
     [InlineData("tabby, tabby cat", "tabby cat", true)]
     [InlineData("Egyptian cat", "egyptian CAT", true)]

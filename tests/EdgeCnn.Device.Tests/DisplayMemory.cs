@@ -10,9 +10,12 @@ internal sealed class Ssd1306Memory
     private readonly byte[,] _ram = new byte[8, 128];
     private int _column, _page, _columnStart, _columnEnd = 127, _pageStart, _pageEnd = 7;
 
-    public static Ssd1306Memory From(IEnumerable<byte[]> writes)
+    /// <param name="powerOn">What the RAM holds before the first write (the chip does not clear it at power-on).</param>
+    public static Ssd1306Memory From(IEnumerable<byte[]> writes, byte powerOn = 0)
     {
         var memory = new Ssd1306Memory();
+        for (int page = 0; page < 8; page++)
+            for (int column = 0; column < 128; column++) memory._ram[page, column] = powerOn;
         foreach (var write in writes) memory.Apply(write);
         return memory;
     }

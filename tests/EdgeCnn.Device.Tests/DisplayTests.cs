@@ -51,6 +51,21 @@ public sealed class DisplayTests
     }
 
     [Fact]
+    public void A_128x64_oled_gets_its_lower_half_cleared_and_the_text_on_top()
+    {
+        RecordingI2cDevice? device = null;
+        using var display = DisplaySpec.Parse("ssd1306:height=64").Open(settings => device = new RecordingI2cDevice(settings.BusId, settings.DeviceAddress));
+        display.Show(Cat, "12.5 fps");
+        var memory = Ssd1306Memory.From(device!.Writes, powerOn: 0xFF);
+        AssertTextAt(memory, "Egyptian cat", 0, 0);
+        for (int y = 32; y < 64; y++)
+            for (int x = 0; x < 128; x++)
+                Assert.False(memory.Lit(x, y), $"pixel ({x}, {y}) of the unused lower half is lit");
+        Assert.Contains(device.Writes, w => w is [0x00, 0xA8, 63]);          // multiplex ratio: 64 rows
+        Assert.Contains(device.Writes, w => w is [0x00, 0xDA, 0x12]);        // COM pins: alternative layout
+    }
+
+    [Fact]
     public void Character_lcd_behind_a_pcf8574_shows_label_then_score_and_rate()
     {
         RecordingI2cDevice? device = null;

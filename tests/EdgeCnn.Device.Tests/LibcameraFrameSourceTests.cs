@@ -61,7 +61,7 @@ public sealed class LibcameraFrameSourceTests : IDisposable
         string? savedPath = Environment.GetEnvironmentVariable("PATH");
         if (LibcameraFrameSource.FindOnPath(LibcameraFrameSource.Program) is not null) return;   // a real Pi: nothing to test
         var e = Assert.Throws<CameraException>(() => new LibcameraFrameSource());
-        Assert.Equal(CameraError.NotFound, e.Error);
+        Assert.Equal(CameraError.ProgramMissing, e.Error);
         Assert.Contains("rpicam-vid was not found", e.Message);
         Assert.Contains("rpicam-apps", e.Message);
         Assert.Equal(savedPath, Environment.GetEnvironmentVariable("PATH"));

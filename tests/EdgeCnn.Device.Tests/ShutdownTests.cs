@@ -81,5 +81,6 @@ public sealed class ShutdownTests : IDisposable
         Assert.Contains("rpicam-vid was not found", error);
         Assert.Contains("rpicam-apps", error);
         Assert.DoesNotContain("retrying", error);
+        Assert.DoesNotContain("--wait-for-camera", error);   // waiting does not install a program
     }
 }

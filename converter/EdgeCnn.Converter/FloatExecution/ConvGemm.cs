@@ -11,6 +11,9 @@ namespace EdgeCnn.Converter.FloatExecution;
 /// </summary>
 internal static class ConvGemm
 {
+    /// <summary>K per pass over the row blocks: 256 x 32 floats of B panel = 32 KiB (16 KiB with Vector256).</summary>
+    private const int KBlock = 256;
+
     /// <param name="x">The input image's channels of this group, [cPerGroup, h, w].</param>
     /// <param name="weights">This group's weights, [m, cPerGroup, kh, kw].</param>
     /// <param name="bias">m values or empty.</param>
@@ -30,22 +33,32 @@ internal static class ConvGemm
         {
             PackInput(x, channels, h, w, g, b.AsSpan(0, panels * k * cols), k, cols);
             PackWeights(weights, m, k, a.AsSpan(0, rowBlocks * k * rows), rows);
+            int fullBlocks = m / rows;
             for (int panel = 0; panel < panels; panel++)
             {
                 int j0 = panel * cols, width = Math.Min(cols, n - j0);
                 var bPanel = b.AsSpan(panel * k * cols, k * cols);
-                for (int block = 0; block < rowBlocks; block++)
+                int firstEdgeBlock = 0;
+                if (width == cols)
+                {
+                    // Whole tiles straight into the output, K in blocks whose slice of the B panel stays in
+                    // L1 while every row block uses it; later blocks continue the sums in place.
+                    for (int k0 = 0; k0 < k; k0 += KBlock)
+                    {
+                        int kc = Math.Min(KBlock, k - k0);
+                        var bSlice = bPanel.Slice(k0 * cols, kc * cols);
+                        for (int block = 0; block < fullBlocks; block++)
+                            FloatGemmKernel.Compute(kc, a.AsSpan(block * k * rows + k0 * rows, kc * rows), bSlice,
+                                paddedBias.AsSpan(block * rows, rows), y.Slice(block * rows * n + j0), n, accumulate: k0 > 0);
+                    }
+                    firstEdgeBlock = fullBlocks;
+                }
+                // Partial tiles (the last columns or rows) go through a whole-tile buffer; only their
+                // valid part is copied out.
+                for (int block = firstEdgeBlock; block < rowBlocks; block++)
                 {
                     int r0 = block * rows, height = Math.Min(rows, m - r0);
-                    var aPanel = a.AsSpan(block * k * rows, k * rows);
-                    var blockBias = paddedBias.AsSpan(r0, rows);
-                    if (height == rows && width == cols)
-                    {
-                        FloatGemmKernel.Compute(k, aPanel, bPanel, blockBias, y.Slice(r0 * n + j0), n);
-                        continue;
-                    }
-                    // An edge tile goes through a whole-tile buffer and only its valid part is copied.
-                    FloatGemmKernel.Compute(k, aPanel, bPanel, blockBias, tile, cols);
+                    FloatGemmKernel.Compute(k, a.AsSpan(block * k * rows, k * rows), bPanel, paddedBias.AsSpan(r0, rows), tile, cols);
                     for (int r = 0; r < height; r++)
                         tile.AsSpan(r * cols, width).CopyTo(y.Slice((r0 + r) * n + j0, width));
                 }

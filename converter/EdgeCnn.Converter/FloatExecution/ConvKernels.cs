@@ -23,7 +23,7 @@ internal static class ConvKernels
         var xs = x.AsFloats();
         var ws = w.AsFloats();
         int oh = g.OutH, ow = g.OutW, plane = oh * ow;
-        var y = new float[ShapeMath.Product([n, m, oh, ow])];
+        var y = GC.AllocateUninitializedArray<float>(ShapeMath.Product([n, m, oh, ow])); // both paths write every output
         int mPerGroup = m / group;
         if (cPerGroup > 1 || mPerGroup > 1)
         {

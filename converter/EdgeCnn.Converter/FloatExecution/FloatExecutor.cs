@@ -4,9 +4,11 @@ namespace EdgeCnn.Converter.FloatExecution;
 
 /// <summary>
 /// The float reference executor: runs a <see cref="ModelGraph"/> (ONNX semantics, NCHW) node by node
-/// in plain float32 loops. It is the oracle for the passes (same values before and after), the
-/// calibration source (every intermediate tensor is reported to an observer), and the float side of
-/// accuracy reports. Correctness, not speed, is its job.
+/// in float32. It is the oracle for the passes (same values before and after), the calibration source
+/// (every intermediate tensor is reported to an observer), and the float side of accuracy reports.
+/// Convolutions, most of the work, run as a packed FMA GEMM (<see cref="ConvGemm"/>) or per-channel
+/// vector loops (<see cref="DepthwiseConv"/>), so calibrating on hundreds of images takes seconds; the
+/// rest stays plain loops. A Run shares nothing between calls: calibration runs images in parallel.
 /// </summary>
 public sealed class FloatExecutor
 {
@@ -116,7 +118,7 @@ public sealed class FloatExecutor
             throw new ConversionException($"node {node.Describe()}: {e.Message}", e);
         }
         if (!node.Activation.IsNone)
-            outputs[0] = ElementwiseKernels.Map(outputs[0], node.Activation.Apply);
+            outputs[0] = VectorMath.Clamp(outputs[0], node.Activation);
         return outputs;
     }
 

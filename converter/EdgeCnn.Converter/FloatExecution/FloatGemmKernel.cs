@@ -20,8 +20,11 @@ internal static class FloatGemmKernel
     /// <summary>
     /// c[r * ldc + j] = bias[r] + sum over p of a[p * Rows + r] * b[p * Columns + j], for r below
     /// <see cref="Rows"/> and j below <see cref="Columns"/>: a whole tile written straight into the output.
+    /// With <paramref name="accumulate"/> the sum continues from c (blocks of K one after another keep
+    /// the order of the products, so the result is the same as one pass).
     /// </summary>
-    public static void Compute(int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int ldc)
+    /// <param name="accumulate">Start from the tile's current values instead of the bias (a later block of K).</param>
+    public static void Compute(int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int ldc, bool accumulate = false)
     {
         int cols = Columns;
         if (a.Length < k * Rows || b.Length < k * cols || bias.Length < Rows || ldc < cols || c.Length < (Rows - 1) * ldc + cols)
@@ -29,12 +32,12 @@ internal static class FloatGemmKernel
         ref float a0 = ref Unsafe.AsRef(in a[0]);
         ref float b0 = ref Unsafe.AsRef(in b[0]);
         ref float bias0 = ref Unsafe.AsRef(in bias[0]);
-        if (cols == 32) Compute512(k, ref a0, ref b0, ref bias0, ref c[0], ldc);
-        else Compute256(k, ref a0, ref b0, ref bias0, ref c[0], ldc);
+        if (cols == 32) Compute512(k, ref a0, ref b0, ref bias0, ref c[0], ldc, accumulate);
+        else Compute256(k, ref a0, ref b0, ref bias0, ref c[0], ldc, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute512(int k, ref float a, ref float b, ref float bias, ref float c, nint ldc)
+    internal static void Compute512(int k, ref float a, ref float b, ref float bias, ref float c, nint ldc, bool accumulate)
     {
         const int n = 32, w = 16;
         var c00 = Vector512.Create(Unsafe.Add(ref bias, 0)); var c01 = c00;
@@ -43,6 +46,15 @@ internal static class FloatGemmKernel
         var c30 = Vector512.Create(Unsafe.Add(ref bias, 3)); var c31 = c30;
         var c40 = Vector512.Create(Unsafe.Add(ref bias, 4)); var c41 = c40;
         var c50 = Vector512.Create(Unsafe.Add(ref bias, 5)); var c51 = c50;
+        if (accumulate)
+        {
+            c00 = Vector512.LoadUnsafe(ref c, (nuint)(0 * ldc)); c01 = Vector512.LoadUnsafe(ref c, (nuint)(0 * ldc + w));
+            c10 = Vector512.LoadUnsafe(ref c, (nuint)(1 * ldc)); c11 = Vector512.LoadUnsafe(ref c, (nuint)(1 * ldc + w));
+            c20 = Vector512.LoadUnsafe(ref c, (nuint)(2 * ldc)); c21 = Vector512.LoadUnsafe(ref c, (nuint)(2 * ldc + w));
+            c30 = Vector512.LoadUnsafe(ref c, (nuint)(3 * ldc)); c31 = Vector512.LoadUnsafe(ref c, (nuint)(3 * ldc + w));
+            c40 = Vector512.LoadUnsafe(ref c, (nuint)(4 * ldc)); c41 = Vector512.LoadUnsafe(ref c, (nuint)(4 * ldc + w));
+            c50 = Vector512.LoadUnsafe(ref c, (nuint)(5 * ldc)); c51 = Vector512.LoadUnsafe(ref c, (nuint)(5 * ldc + w));
+        }
         for (int p = 0; p < k; p++)
         {
             var b0 = Vector512.LoadUnsafe(ref b);
@@ -71,7 +83,7 @@ internal static class FloatGemmKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute256(int k, ref float a, ref float b, ref float bias, ref float c, nint ldc)
+    internal static void Compute256(int k, ref float a, ref float b, ref float bias, ref float c, nint ldc, bool accumulate)
     {
         const int n = 16, w = 8;
         var c00 = Vector256.Create(Unsafe.Add(ref bias, 0)); var c01 = c00;
@@ -80,6 +92,15 @@ internal static class FloatGemmKernel
         var c30 = Vector256.Create(Unsafe.Add(ref bias, 3)); var c31 = c30;
         var c40 = Vector256.Create(Unsafe.Add(ref bias, 4)); var c41 = c40;
         var c50 = Vector256.Create(Unsafe.Add(ref bias, 5)); var c51 = c50;
+        if (accumulate)
+        {
+            c00 = Vector256.LoadUnsafe(ref c, (nuint)(0 * ldc)); c01 = Vector256.LoadUnsafe(ref c, (nuint)(0 * ldc + w));
+            c10 = Vector256.LoadUnsafe(ref c, (nuint)(1 * ldc)); c11 = Vector256.LoadUnsafe(ref c, (nuint)(1 * ldc + w));
+            c20 = Vector256.LoadUnsafe(ref c, (nuint)(2 * ldc)); c21 = Vector256.LoadUnsafe(ref c, (nuint)(2 * ldc + w));
+            c30 = Vector256.LoadUnsafe(ref c, (nuint)(3 * ldc)); c31 = Vector256.LoadUnsafe(ref c, (nuint)(3 * ldc + w));
+            c40 = Vector256.LoadUnsafe(ref c, (nuint)(4 * ldc)); c41 = Vector256.LoadUnsafe(ref c, (nuint)(4 * ldc + w));
+            c50 = Vector256.LoadUnsafe(ref c, (nuint)(5 * ldc)); c51 = Vector256.LoadUnsafe(ref c, (nuint)(5 * ldc + w));
+        }
         for (int p = 0; p < k; p++)
         {
             var b0 = Vector256.LoadUnsafe(ref b);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using EdgeCnn.Converter.Graph;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
@@ -37,6 +38,27 @@ internal static class VectorMath
         }
         for (; i < a.Length; i++) sum += a[i] * b[i];
         return sum;
+    }
+
+    /// <summary>
+    /// A fused activation's clamp max(min(x, Max), Min) into a new tensor, element for element what
+    /// <see cref="FusedActivation.Apply"/> gives: Vector.Min and Vector.Max follow IEEE 754 minimum and
+    /// maximum (NaN propagates, -0 &lt; +0) like MathF.Min and MathF.Max.
+    /// </summary>
+    public static Tensor Clamp(Tensor x, FusedActivation activation)
+    {
+        var src = x.AsFloats();
+        var result = GC.AllocateUninitializedArray<float>(src.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var lo = new Vector<float>(activation.Min);
+            var hi = new Vector<float>(activation.Max);
+            for (; i <= src.Length - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.Max(Vector.Min(new Vector<float>(src, i), hi), lo).CopyTo(result, i);
+        }
+        for (; i < src.Length; i++) result[i] = activation.Apply(src[i]);
+        return new Tensor((int[])x.Shape.Clone(), result);
     }
 
     /// <summary>result[i] = a[i] op b[i].</summary>

@@ -53,7 +53,11 @@ public static class ChannelsLastRegions
                 if (region.Nodes.Contains(reader) || region.Exits.Contains(reader)) continue;
                 if (IsTranspose(reader, ToChannelsFirst))
                 {
-                    if (graph.Outputs.Contains(reader.Outputs[0])) return false;
+                    // An exit that is a graph output keeps its name: the region node before it takes
+                    // that name (at most one such exit per value; the entry itself cannot be renamed).
+                    if (graph.Outputs.Contains(reader.Outputs[0])
+                        && (value == entry.Outputs[0] || region.Exits.Any(e => e.Inputs[0] == value && graph.Outputs.Contains(e.Outputs[0]))))
+                        return false;
                     region.Exits.Add(reader);
                     continue;
                 }
@@ -68,7 +72,15 @@ public static class ChannelsLastRegions
         FoldBiases(graph, region);
         graph.ReplaceUses(entry.Outputs[0], entry.Inputs[0]);
         graph.Nodes.Remove(entry);
-        foreach (var exit in region.Exits)
+        foreach (var exit in region.Exits.Where(e => graph.Outputs.Contains(e.Outputs[0])))
+        {
+            string inner = exit.Inputs[0], outer = exit.Outputs[0];
+            graph.Nodes.Remove(exit);
+            var producer = region.Nodes.Single(n => graph.Nodes.Contains(n) && n.Outputs.Contains(inner)); // a folded bias Add is gone
+            producer.Outputs[producer.Outputs.IndexOf(inner)] = outer;
+            graph.ReplaceUses(inner, outer);
+        }
+        foreach (var exit in region.Exits.Where(graph.Nodes.Contains))
         {
             graph.ReplaceUses(exit.Outputs[0], exit.Inputs[0]);
             graph.Nodes.Remove(exit);

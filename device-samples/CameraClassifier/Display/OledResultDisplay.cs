@@ -30,6 +30,11 @@ public sealed class OledResultDisplay : IResultDisplay
         {
             _oled.SendCommand(new SetMultiplexRatio(63));
             _oled.SendCommand(new SetComPinsHardwareConfiguration(alternativeComPinConfiguration: true));
+            // The driver only ever writes pages 0-3; clear 4-7 once, or the lower half shows whatever
+            // the display RAM held at power-on.
+            _oled.SendCommand(new SetColumnAddress(0, Width - 1));
+            _oled.SendCommand(new SetPageAddress(PageAddress.Page4, PageAddress.Page7));
+            _oled.SendData(new byte[Width * 4]);
         }
         Description = $"{chip} OLED {Width}x{height} at I2C bus {device.ConnectionSettings.BusId} address 0x{device.ConnectionSettings.DeviceAddress:X2}";
     }

@@ -77,7 +77,7 @@ public sealed class FramePreprocessor : IDisposable
         }
         catch (DllNotFoundException e)
         {
-            throw new CameraException(CameraError.NotFound, e.Message, e);
+            throw new CameraException(CameraError.ProgramMissing, e.Message, e);
         }
         catch (ImageFormatException e)
         {

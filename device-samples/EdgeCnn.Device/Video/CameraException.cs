@@ -2,8 +2,10 @@ namespace EdgeCnn.Device.Video;
 
 public enum CameraError
 {
-    /// <summary>No device file, or no such program (rpicam-vid).</summary>
+    /// <summary>No device file (yet: a camera may be plugged in later).</summary>
     NotFound,
+    /// <summary>A program or library the camera needs (rpicam-vid, libturbojpeg for MJPEG) is not installed; waiting will not help.</summary>
+    ProgramMissing,
     /// <summary>Another program holds the camera.</summary>
     Busy,
     /// <summary>The user may not open the device (not in the 'video' group).</summary>

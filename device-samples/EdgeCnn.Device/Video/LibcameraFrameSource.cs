@@ -30,7 +30,7 @@ public sealed class LibcameraFrameSource : IFrameSource
         _height = height;
         _frameBytes = CameraPixelFormats.FrameBytes(CameraPixelFormat.YUV420, width, height, width);
         string program = programPath ?? FindOnPath(Program)
-            ?? throw new CameraException(CameraError.NotFound,
+            ?? throw new CameraException(CameraError.ProgramMissing,
                 $"{Program} was not found on PATH: install rpicam-apps (sudo apt install rpicam-apps) or use --device /dev/videoN for a USB camera");
         var info = new ProcessStartInfo(program)
         {
@@ -43,11 +43,11 @@ public sealed class LibcameraFrameSource : IFrameSource
             info.ArgumentList.Add(argument);
         try
         {
-            _process = Process.Start(info) ?? throw new CameraException(CameraError.NotFound, $"could not start {program}");
+            _process = Process.Start(info) ?? throw new CameraException(CameraError.ProgramMissing, $"could not start {program}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new CameraException(CameraError.NotFound, $"could not start {program}: {e.Message}", e);
+            throw new CameraException(CameraError.ProgramMissing, $"could not start {program}: {e.Message}", e);
         }
         _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (_stderrTail) { _stderrTail.Enqueue(line); if (_stderrTail.Count > 5) _stderrTail.Dequeue(); } };
         _process.BeginErrorReadLine();

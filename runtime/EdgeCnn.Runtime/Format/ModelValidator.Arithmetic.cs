@@ -77,6 +77,25 @@ public sealed partial class ModelValidator
                     throw Fail($"{f}.betaScale", betaScale, $"{what}: beta {Text(beta)} * input scale {Text(x.Scale)} must be positive and finite");
                 break;
             }
+            case OpType.LayerNorm: case OpType.L2Norm:
+            {
+                // The constants ChannelNormStep prepares: gamma / outScale, beta / outScale and the epsilon term.
+                var x = In(0); var y = Out();
+                int channels = x.Shape[^1];
+                try
+                {
+                    if (op.Type == OpType.L2Norm)
+                        Reference.ChannelNormQuantization.L2Norm(channels, x.Scale, x.ZeroPoint, op.Floats[0], y.Scale, y.ZeroPoint, op.ActivationMin, op.ActivationMax);
+                    else
+                        Reference.ChannelNormQuantization.LayerNorm(channels, x.Scale, x.ZeroPoint, FloatData(In(1)), FloatData(In(2)), op.Floats[0],
+                            y.Scale, y.ZeroPoint, op.ActivationMin, op.ActivationMax);
+                }
+                catch (ArgumentException e)
+                {
+                    throw Fail($"{f}.normalization", Text(y.Scale), $"{what}: the normalization constants cannot be prepared: {e.Message}");
+                }
+                break;
+            }
             case OpType.Activation:
             {
                 var x = In(0); var y = Out();
@@ -112,6 +131,13 @@ public sealed partial class ModelValidator
     }
 
     private static bool IsUsable(float value) => value > 0f && float.IsFinite(value);
+
+    private static float[] FloatData(TensorDef constant)
+    {
+        var values = new float[constant.Data!.Length / 4];
+        for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(constant.Data.AsSpan(4 * i));
+        return values;
+    }
 
     private static string Text(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -7,6 +7,8 @@ public enum KernelOp
     Gemm,
     /// <summary>Depthwise convolution (depth multiplier 1), any kernel size, stride, dilation and padding.</summary>
     DepthwiseConv,
+    /// <summary>Convolution with at most 4 input channels (a first layer) as a GEMM whose panels are gathered from the input.</summary>
+    FirstLayerConv,
     /// <summary>Element-wise Add of two tensors of one shape.</summary>
     Add,
     /// <summary>Element-wise Mul of two tensors of one shape.</summary>

@@ -1,4 +1,5 @@
 using EdgeCnn.Kernels.Depthwise;
+using EdgeCnn.Kernels.FirstLayer;
 using EdgeCnn.Kernels.Gemm;
 using EdgeCnn.Kernels.Isa;
 
@@ -15,6 +16,7 @@ internal static class KernelTable
 {
     public static readonly IReadOnlyList<GemmKernel> Gemm =
     [
+        new GemmNeonDotDirect8x8<NeonSimd>(new("Gemm_Int8_NeonDotDirect_8x8", KernelOp.Gemm, KernelIsa.NeonDot, 8, 8, 4)),
         new GemmKernel<GemmNeonDot8x8<NeonSimd>>(new("Gemm_Int8_NeonDot_8x8", KernelOp.Gemm, KernelIsa.NeonDot, 8, 8, 4)),
         new GemmNeonPairwiseKernel<NeonSimd>(new("Gemm_Int8_Neon_4x4c16", KernelOp.Gemm, KernelIsa.Neon, 4, 4, 16)),
         new GemmKernel<GemmNeon8x8<NeonSimd>>(new("Gemm_Int8_Neon_8x8", KernelOp.Gemm, KernelIsa.Neon, 8, 8, 1)),
@@ -26,12 +28,35 @@ internal static class KernelTable
 
     public static readonly IReadOnlyList<DepthwiseKernel> Depthwise =
     [
+        new Depthwise3x3Neon8c<NeonSimd>(new("DwConv3x3_Int8_Neon_8c", KernelOp.DepthwiseConv, KernelIsa.Neon, 1, 8, 1)),
         new DepthwiseNeon8c<NeonSimd>(new("DwConv_Int8_Neon_8c", KernelOp.DepthwiseConv, KernelIsa.Neon, 1, 8, 1)),
         new Depthwise3x3Avx512_32c(new("DwConv3x3_Int8_Avx512BW_32c", KernelOp.DepthwiseConv, KernelIsa.Avx512BW, 1, 32, 2)),
         new DepthwiseAvx512_32c(new("DwConv_Int8_Avx512BW_32c", KernelOp.DepthwiseConv, KernelIsa.Avx512BW, 1, 32, 1)),
         new DepthwiseVector256_16c(new("DwConv_Int8_Vector256_16c", KernelOp.DepthwiseConv, KernelIsa.Vector256, 1, 16, 1)),
         new DepthwiseNeon8c<PortableSimd>(new("DwConv_Int8_Vector128_8c", KernelOp.DepthwiseConv, KernelIsa.Vector128, 1, 8, 1)),
     ];
+
+    /// <summary>First layers (at most 4 input channels): the NEON GEMM microkernels fed by a direct gather.</summary>
+    public static readonly IReadOnlyList<FirstLayerKernel> FirstLayer =
+    [
+        new FirstLayerKernel<GemmNeonDot8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeonDot8x8<NeonSimd>>("Conv_Int8_NeonDot_FirstLayer", KernelIsa.NeonDot)),
+        new FirstLayerKernel<GemmNeon8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeon8x8<NeonSimd>>("Conv_Int8_Neon_FirstLayer", KernelIsa.Neon)),
+    ];
+
+    /// <summary>A first-layer row takes its tile from the GEMM microkernel it feeds.</summary>
+    private static KernelInfo FirstLayerRow<TKernel>(string name, KernelIsa isa) where TKernel : struct, IGemmMicrokernel =>
+        new($"{name}_{TKernel.Layout.MR}x{TKernel.Layout.NR}", KernelOp.FirstLayerConv, isa, TKernel.Layout.MR, TKernel.Layout.NR, TKernel.Layout.KGroup);
+
+    /// <summary>The first-layer rows with every Arm instruction emulated.</summary>
+    public static readonly IReadOnlyList<FirstLayerKernel> EmulatedFirstLayer =
+    [
+        new FirstLayerKernel<GemmNeonDot8x8<EmulatedNeonSimd>, EmulatedNeonSimd>(FirstLayer[0].Info),
+        new FirstLayerKernel<GemmNeon8x8<EmulatedNeonSimd>, EmulatedNeonSimd>(FirstLayer[1].Info),
+    ];
+
+    /// <summary>The first-layer kernel this CPU runs for a convolution, or null (the GEMM path).</summary>
+    public static FirstLayerKernel? BestFirstLayer(in Reference.ConvGeometry g) =>
+        FirstLayerKernel.Applies(g) ? FirstLayer.FirstOrDefault(k => k.Info.IsSupported) : null;
 
     /// <summary>
     /// Element-wise and pooling kernels: AVX2 for Add and Mul, then portable Vector128 code (NEON on ARM64,
@@ -56,7 +81,8 @@ internal static class KernelTable
     /// <summary>The NEON GEMM rows with every Arm instruction emulated (same names, same tiles).</summary>
     public static readonly IReadOnlyList<GemmKernel> EmulatedGemm =
     [
-        new GemmKernel<GemmNeonDot8x8<EmulatedNeonSimd>>(Gemm[0].Info),
+        new GemmNeonDotDirect8x8<EmulatedNeonSimd>(Row(Gemm, "Gemm_Int8_NeonDotDirect_8x8")),
+        new GemmKernel<GemmNeonDot8x8<EmulatedNeonSimd>>(Row(Gemm, "Gemm_Int8_NeonDot_8x8")),
         new GemmNeonPairwiseKernel<EmulatedNeonSimd>(Row(Gemm, "Gemm_Int8_Neon_4x4c16")),
         new GemmKernel<GemmNeon8x8<EmulatedNeonSimd>>(Row(Gemm, "Gemm_Int8_Neon_8x8")),
     ];
@@ -66,11 +92,13 @@ internal static class KernelTable
     /// <summary>The NEON depthwise rows with every Arm instruction emulated.</summary>
     public static readonly IReadOnlyList<DepthwiseKernel> EmulatedDepthwise =
     [
-        new DepthwiseNeon8c<EmulatedNeonSimd>(Depthwise[0].Info),
+        new Depthwise3x3Neon8c<EmulatedNeonSimd>(Depthwise[0].Info),
+        new DepthwiseNeon8c<EmulatedNeonSimd>(Depthwise[1].Info),
     ];
 
     /// <summary>Every row: name, operation, ISA, tile.</summary>
-    public static IEnumerable<KernelInfo> All => Gemm.Select(k => k.Info).Concat(Depthwise.Select(k => k.Info)).Concat(Pointwise);
+    public static IEnumerable<KernelInfo> All =>
+        Gemm.Select(k => k.Info).Concat(Depthwise.Select(k => k.Info)).Concat(FirstLayer.Select(k => k.Info)).Concat(Pointwise);
 
     /// <summary>The fastest GEMM kernel this CPU runs, or null (scalar reference) when none does.</summary>
     public static GemmKernel? BestGemm() => Gemm.FirstOrDefault(k => k.Info.IsSupported);

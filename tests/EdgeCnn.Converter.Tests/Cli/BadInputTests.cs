@@ -60,6 +60,36 @@ public class BadInputTests(ConvertedFashionMnist fixture) : IClassFixture<Conver
         Assert.Contains("the_det", line);
     }
 
+    [Fact]
+    public void Convert_ModelWithSeveralUnsupportedOperators_ListsEveryOneInOneRun()
+    {
+        var graph = new EdgeCnn.Converter.Onnx.Proto.GraphProto { Name = "several" };
+        graph.Input.Add(FloatInput("x", 1, 3, 8, 8));
+        graph.Output.Add(FloatInput("z", 1, 3, 8, 8));
+        graph.Node.Add(new EdgeCnn.Converter.Onnx.Proto.NodeProto { OpType = "Relu", Name = "first_relu", Input = { "x" }, Output = { "a" } });
+        graph.Node.Add(new EdgeCnn.Converter.Onnx.Proto.NodeProto { OpType = "Det", Name = "first_det", Input = { "a" }, Output = { "b" } });
+        graph.Node.Add(new EdgeCnn.Converter.Onnx.Proto.NodeProto { OpType = "Hardmax", Name = "first_hardmax", Input = { "b" }, Output = { "c" } });
+        graph.Node.Add(new EdgeCnn.Converter.Onnx.Proto.NodeProto { OpType = "Det", Name = "second_det", Input = { "c" }, Output = { "z" } });
+        var model = new EdgeCnn.Converter.Onnx.Proto.ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new EdgeCnn.Converter.Onnx.Proto.OperatorSetIdProto { Domain = "", Version = 13 });
+        string path = Temp("several_unsupported.onnx", Google.Protobuf.MessageExtensions.ToByteArray(model));
+        string line = Cli.Run("convert", path, "-o", Out, "--calibration", fixture.Images).AssertOneLineError();
+        Assert.Contains("2 unsupported operators", line);
+        Assert.Contains("'Det' (first in node 'first_det', 2 nodes)", line);
+        Assert.Contains("'Hardmax' (first in node 'first_hardmax', 1 node)", line);
+    }
+
+    private static EdgeCnn.Converter.Onnx.Proto.ValueInfoProto FloatInput(string name, params long[] dims)
+    {
+        var shape = new EdgeCnn.Converter.Onnx.Proto.TensorShapeProto();
+        foreach (long d in dims) shape.Dim.Add(new EdgeCnn.Converter.Onnx.Proto.TensorShapeProto.Types.Dimension { DimValue = d });
+        return new EdgeCnn.Converter.Onnx.Proto.ValueInfoProto
+        {
+            Name = name,
+            Type = new EdgeCnn.Converter.Onnx.Proto.TypeProto { TensorType = new EdgeCnn.Converter.Onnx.Proto.TypeProto.Types.Tensor { ElemType = 1, Shape = shape } },
+        };
+    }
+
     [FashionMnistFact]
     public void Convert_OperatorWithoutInt8Lowering_NamesOpAndNode()
     {

@@ -148,8 +148,8 @@ public static class TestModels
         int probabilities = model.AddTensor(new TensorDef { Name = "softmax.out", Type = ElementType.Float32, Shape = [1, 10] });
         Op(OpType.Softmax, "softmax", [requantized], probabilities, new SoftmaxParams(false, 1f).ToInts(), new SoftmaxParams(false, 1f).ToFloats());
         // Channel split of the features, LayerNorm and L2 normalization over them, a float Reshape.
-        int split = Act("slice.out", [1, 6], 0.2f, 0);
-        Op(OpType.Slice, "slice", [logits], split, new SliceParams(0, 0, 0, 4).ToInts());
+        int split = Act("slice.out", [1, 6], 0.1f, 0);
+        Op(OpType.Slice, "slice", [flat], split, new SliceParams(0, 0, 0, 4).ToInts());
         int gamma = model.AddTensor(Float32Constant("layernorm.gamma", [1f, 0.5f, 2f, 1f, 1f, -1f]));
         int beta = model.AddTensor(Float32Constant("layernorm.beta", [0f, 0.1f, 0f, -0.2f, 0f, 0.3f]));
         int normalized = Act("layernorm.out", [1, 6], 0.03f, 2);

@@ -1,4 +1,5 @@
 using EdgeCnn.Kernels.Depthwise;
+using EdgeCnn.Kernels.FirstLayer;
 using EdgeCnn.Kernels.Gemm;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
@@ -21,6 +22,16 @@ internal static unsafe class KernelRunner
             var rows = GemmRows.Convolution(input, g, q.InZp);
             kernel.Run(rows, m, packed, o, s);
         }
+        return output;
+    }
+
+    public static sbyte[] FirstLayer(FirstLayerKernel kernel, ConvCase c)
+    {
+        var packed = kernel.Pack(c.Weights, c.Bias, c.Multipliers, c.Geometry, c.Quantization);
+        var output = new sbyte[c.Geometry.OutputShape.Count];
+        fixed (sbyte* input = c.Input)
+        fixed (sbyte* o = output)
+            kernel.Run(input, o, packed);
         return output;
     }
 

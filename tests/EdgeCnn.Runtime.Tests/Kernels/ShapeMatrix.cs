@@ -41,6 +41,30 @@ public static class ShapeMatrix
         }
     }
 
+    /// <summary>
+    /// Convolutions with 1 to 4 input channels (first layers): whole 8-pixel tiles inside the input and
+    /// tiles crossing every border, a tile spanning two output rows, rows past the last whole tile,
+    /// output channels below, at and above the 8-channel tile, stride 1 and 2, batch 2.
+    /// </summary>
+    public static IEnumerable<ConvCase> FirstLayer()
+    {
+        int seed = 900;
+        foreach (int oc in new[] { 1, 8, 17, 32 })
+        {
+            yield return ConvCase.Create("rgb 3x3 s2 pad 1", seed++, 1, 19, 33, 3, oc, 3, stride: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, relu: oc % 2 == 0);
+            yield return ConvCase.Create("rgb 3x3 s2 pad bottom right", seed++, 1, 20, 36, 3, oc, 3, stride: 2, padBottom: 1, padRight: 1);
+        }
+        yield return ConvCase.Create("rgb 3x3 s1", seed++, 1, 5, 12, 3, 16, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        yield return ConvCase.Create("rgb 3x3 s2 batch", seed++, 2, 9, 21, 3, 8, 3, stride: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, emptyBias: true);
+        yield return ConvCase.Create("rgb 3x3 no pad", seed++, 1, 5, 19, 3, 9, 3, stride: 2);
+        yield return ConvCase.Create("gray 3x3 s1", seed++, 1, 6, 14, 1, 8, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        yield return ConvCase.Create("rgba 3x3 s1", seed++, 1, 4, 13, 4, 8, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        yield return ConvCase.Create("rgba 3x3 s2", seed++, 1, 7, 21, 4, 8, 3, stride: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        yield return ConvCase.Create("gray 5x5 s2", seed++, 1, 9, 25, 1, 12, 5, stride: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2);
+        yield return ConvCase.Create("rgb 1x1", seed++, 1, 3, 5, 3, 8, 1);
+        yield return ConvCase.Create("rgb 3x3 tiny", seed++, 1, 2, 2, 3, 8, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+    }
+
     /// <summary>Depthwise convolutions (depth multiplier 1).</summary>
     public static IEnumerable<ConvCase> Depthwise(bool small = false)
     {
@@ -57,6 +81,15 @@ public static class ShapeMatrix
         yield return ConvCase.Create("dw pad left", seed++, 1, 4, 5, 16, 16, 3, padLeft: 2, depthwise: true);
         yield return ConvCase.Create("dw pad bottom", seed++, 1, 4, 5, 16, 16, 3, padBottom: 2, depthwise: true);
         yield return ConvCase.Create("dw pad right", seed++, 1, 4, 5, 16, 16, 3, padRight: 2, depthwise: true);
+        // The 3x3 row kernels: width 1, odd widths, stride 2 with every padding side, rows of the window
+        // above and below the input, no interior column, height 1 and vertical stride 2.
+        yield return ConvCase.Create("dw3x3 width 1", seed++, 1, 5, 1, 9, 9, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 s1 odd width", seed++, 1, 3, 9, 16, 16, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true, relu: true);
+        yield return ConvCase.Create("dw3x3 s2 pad all", seed++, 1, 7, 9, 17, 17, 3, stride: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 s2 pad right", seed++, 1, 6, 8, 8, 8, 3, stride: 2, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 s2 pad left", seed++, 1, 6, 7, 16, 16, 3, stride: 2, padTop: 1, padLeft: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 height 1", seed++, 1, 1, 6, 8, 8, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
+        yield return ConvCase.Create("dw3x3 width 2 pad 2", seed++, 1, 4, 2, 8, 8, 3, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2, depthwise: true);
         if (!small)
         {
             yield return ConvCase.Create("dw5x5 s2", seed++, 1, 9, 9, 24, 24, 5, stride: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2, depthwise: true);

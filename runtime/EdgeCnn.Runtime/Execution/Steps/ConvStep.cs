@@ -1,5 +1,6 @@
 using EdgeCnn.Kernels;
 using EdgeCnn.Kernels.Depthwise;
+using EdgeCnn.Kernels.FirstLayer;
 using EdgeCnn.Kernels.Gemm;
 using EdgeCnn.Model;
 using EdgeCnn.Quantization;
@@ -11,7 +12,8 @@ namespace EdgeCnn.Execution.Steps;
 /// <summary>
 /// Conv2D, DepthwiseConv2D and TransposedConv2D: weights, int32 bias, per-channel multipliers.
 /// Depthwise convolutions with depth multiplier 1 run on the depthwise kernel chosen from the kernel
-/// table for this CPU; other convolutions run as one GEMM per group (one for an ordinary convolution;
+/// table for this CPU; convolutions with at most 4 input channels (first layers) run on a first-layer
+/// kernel when the CPU has one; other convolutions run as one GEMM per group (one for an ordinary convolution;
 /// a depthwise convolution with a larger multiplier is a grouped convolution with one input channel per
 /// group), with weights packed once per model. Transposed convolutions (and everything on a CPU without
 /// a usable vector ISA) run the reference operator.
@@ -28,12 +30,15 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     private readonly PackedGemmWeights[]? _gemmWeights;
     private readonly DepthwiseKernel? _depthwise;
     private readonly PackedDepthwiseWeights? _depthwiseWeights;
+    private readonly FirstLayerKernel? _firstLayer;
+    private readonly PackedFirstLayerWeights? _firstLayerWeights;
 
     // Valid only during Execute(arena, context): what the tasks read.
     private byte* _arena;
     private RunContext? _context;
     private GemmPartition _partition;
     private int _rowsPerTask;
+    private int _tilesPerTask;
 
     public ConvStep(OperatorDef op, TensorSlot input, TensorDef weights, int weightsIndex, int biasIndex, TensorSlot output, ModelConstants constants)
         : base(op)
@@ -59,6 +64,12 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
             _depthwise = depthwise;
             _depthwiseWeights = constants.Packed((depthwise.Info.Name, op.Outputs[0]),
                 () => depthwise.Pack(_weights, _bias, _multipliers, g, q));
+        }
+        else if (op.Type == OpType.Conv2D && KernelTable.BestFirstLayer(g) is { } firstLayer)
+        {
+            _firstLayer = firstLayer;
+            _firstLayerWeights = constants.Packed((firstLayer.Info.Name, op.Outputs[0]),
+                () => firstLayer.Pack(_weights, _bias, _multipliers, g, q));
         }
         else if (op.Type != OpType.TransposedConv2D && !depthwiseOne && KernelTable.BestGemm() is { } gemm)
         {
@@ -95,7 +106,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     }
 
     /// <summary>The table kernel this step runs, or null for the reference operator.</summary>
-    public override KernelInfo? Kernel => _gemm?.Info ?? _depthwise?.Info;
+    public override KernelInfo? Kernel => _gemm?.Info ?? _depthwise?.Info ?? _firstLayer?.Info;
 
     public override long Macs
     {
@@ -125,7 +136,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
 
     public override void Execute(Span<byte> arena)
     {
-        if (_gemm is not null || _depthwise is not null)
+        if (_gemm is not null || _depthwise is not null || _firstLayer is not null)
         {
             // Outside a session: a private single-threaded context (allocates; sessions never come here).
             using var context = new RunContext(1, ScratchBytes);
@@ -150,7 +161,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
 
     public override void Execute(Span<byte> arena, RunContext context)
     {
-        if (_gemm is null && _depthwise is null)
+        if (_gemm is null && _depthwise is null && _firstLayer is null)
         {
             Execute(arena);
             return;
@@ -167,6 +178,13 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                     // Every group has the same shape, so one partition serves all; tasks run group by group.
                     _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads);
                     tasks = _partition.Tasks * _gemmWeights.Length;
+                }
+                else if (_firstLayer is not null)
+                {
+                    int tiles = _firstLayer.Tiles(_firstLayerWeights!);
+                    int wanted = context.Threads == 1 ? 1 : Math.Min(tiles, 4 * context.Threads);
+                    _tilesPerTask = (tiles + wanted - 1) / wanted;
+                    tasks = (tiles + _tilesPerTask - 1) / _tilesPerTask;
                 }
                 else
                 {
@@ -198,6 +216,11 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
             var rows = GemmRows.Convolution(input, _geometry, _quantization.InZp, group);
             var weights = _gemmWeights![group];
             _gemm.Run(rows, OutputRows, weights, m0, m1, n0, n1, output + (nint)group * weights.N, _geometry.OutC, _context!.Scratch(worker));
+        }
+        else if (_firstLayer is not null)
+        {
+            int begin = task * _tilesPerTask;
+            _firstLayer.Run(input, output, _firstLayerWeights!, begin, Math.Min(_firstLayer.Tiles(_firstLayerWeights!), begin + _tilesPerTask));
         }
         else
         {

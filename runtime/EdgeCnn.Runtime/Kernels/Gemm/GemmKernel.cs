@@ -106,7 +106,8 @@ internal sealed unsafe class GemmKernel<TKernel> : GemmKernel where TKernel : st
                     }
                     else
                     {
-                        TKernel.Run(w.KGroups, panel, b, bias, multipliers, q, partial, nr);
+                        if (!TKernel.TryRunRows(valid, w.KGroups, panel, b, bias, multipliers, q, partial, nr))
+                            TKernel.Run(w.KGroups, panel, b, bias, multipliers, q, partial, nr);
                         for (int r = 0; r < valid; r++)
                             Buffer.MemoryCopy(partial + r * nr, c + (nint)r * outputStride, cols, cols);
                     }

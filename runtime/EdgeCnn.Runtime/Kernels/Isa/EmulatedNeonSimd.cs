@@ -58,6 +58,58 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
         return Vector128.Create((ReadOnlySpan<int>)r);
     }
 
+    public static Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a)
+    {
+        Counts.Other++;
+        Span<int> r = stackalloc int[4];
+        for (int i = 0; i < 4; i++)
+        {
+            double x = Math.Round((double)a.GetElement(i), MidpointRounding.ToEven);
+            r[i] = double.IsNaN(x) ? 0 : x >= int.MaxValue ? int.MaxValue : x <= int.MinValue ? int.MinValue : (int)x;
+        }
+        return Vector128.Create((ReadOnlySpan<int>)r);
+    }
+
+    public static Vector128<short> NarrowSaturate(Vector128<int> lo, Vector128<int> hi)
+    {
+        Counts.Other += 2;
+        Span<short> r = stackalloc short[8];
+        for (int i = 0; i < 4; i++)
+        {
+            r[i] = (short)Math.Clamp(lo.GetElement(i), short.MinValue, short.MaxValue);
+            r[4 + i] = (short)Math.Clamp(hi.GetElement(i), short.MinValue, short.MaxValue);
+        }
+        return Vector128.Create((ReadOnlySpan<short>)r);
+    }
+
+    public static Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b)
+    {
+        Counts.Other++;
+        Span<short> r = stackalloc short[8];
+        for (int i = 0; i < 8; i++) r[i] = (short)Math.Clamp(a.GetElement(i) + b.GetElement(i), short.MinValue, short.MaxValue);
+        return Vector128.Create((ReadOnlySpan<short>)r);
+    }
+
+    public static Vector64<sbyte> NarrowSaturate(Vector128<short> a)
+    {
+        Counts.Other++;
+        Span<sbyte> r = stackalloc sbyte[8];
+        for (int i = 0; i < 8; i++) r[i] = (sbyte)Math.Clamp((int)a.GetElement(i), sbyte.MinValue, sbyte.MaxValue);
+        return Vector64.Create((ReadOnlySpan<sbyte>)r);
+    }
+
+    public static Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx)
+    {
+        Counts.Tbl++;
+        Span<sbyte> r = stackalloc sbyte[16];
+        for (int i = 0; i < 16; i++)
+        {
+            int j = idx.GetElement(i);
+            r[i] = j < 16 ? t0.GetElement(j) : j < 32 ? t1.GetElement(j - 16) : (sbyte)0;
+        }
+        return Vector128.Create((ReadOnlySpan<sbyte>)r);
+    }
+
     public static Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b)
     {
         Counts.Smull++;
@@ -162,10 +214,13 @@ internal sealed class InstructionCounts
     public long Ssubl;
     public long Smlal;
     public long Sdot;
+    public long Tbl;
+    /// <summary>Conversions and saturating narrows of the output stage.</summary>
+    public long Other;
     /// <summary>SMULL and SMLAL on int8 lanes: 8 products each.</summary>
     public long Smull;
     /// <summary>SADALP and SADDLP: pairwise widening adds.</summary>
     public long Sadalp;
 
-    public void Reset() => Ssubl = Smlal = Sdot = Smull = Sadalp = 0;
+    public void Reset() => Ssubl = Smlal = Sdot = Tbl = Other = Smull = Sadalp = 0;
 }

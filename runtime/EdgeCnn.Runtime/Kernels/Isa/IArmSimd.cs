@@ -26,6 +26,21 @@ internal interface IArmSimd
     /// <summary>SMLAL2 (by element): r[i] = acc[i] + (int32)a[4 + i] * (int32)b[lane], i &lt; 4, lane &lt; 8.</summary>
     static abstract Vector128<int> MultiplyBySelectedScalarWideningUpperAndAdd(Vector128<int> acc, Vector128<short> a, Vector128<short> b, [ConstantExpected(Max = (byte)7)] byte lane);
 
+    /// <summary>FCVTNS: r[i] = float a[i] rounded to the nearest integer, ties to even, saturated to int32 (NaN gives 0).</summary>
+    static abstract Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a);
+
+    /// <summary>SQXTN then SQXTN2: r[i] = saturate_int16(lo[i]), r[4 + i] = saturate_int16(hi[i]), i &lt; 4.</summary>
+    static abstract Vector128<short> NarrowSaturate(Vector128<int> lo, Vector128<int> hi);
+
+    /// <summary>SQADD: r[i] = saturate_int16(a[i] + b[i]), i &lt; 8.</summary>
+    static abstract Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b);
+
+    /// <summary>SQXTN: r[i] = saturate_int8(a[i]), i &lt; 8.</summary>
+    static abstract Vector64<sbyte> NarrowSaturate(Vector128<short> a);
+
+    /// <summary>TBL (two registers): r[i] = t[idx[i]] for idx[i] &lt; 32 where t = t0:t1 (t0 bytes 0-15), else 0; i &lt; 16.</summary>
+    static abstract Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx);
+
     /// <summary>SMULL (8-bit): r[i] = (int16)a[i] * (int16)b[i], i &lt; 8. |r| &lt;= 16384, always exact.</summary>
     static abstract Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b);
 

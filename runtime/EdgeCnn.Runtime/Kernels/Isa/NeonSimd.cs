@@ -28,6 +28,22 @@ internal readonly struct NeonSimd : IArmSimd
         AdvSimd.MultiplyBySelectedScalarWideningUpperAndAdd(acc, a, b, lane);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a) => AdvSimd.ConvertToInt32RoundToEven(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> NarrowSaturate(Vector128<int> lo, Vector128<int> hi) =>
+        AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lo), hi);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b) => AdvSimd.AddSaturate(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector64<sbyte> NarrowSaturate(Vector128<short> a) => AdvSimd.ExtractNarrowingSaturateLower(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx) =>
+        AdvSimd.Arm64.VectorTableLookup((t0.AsByte(), t1.AsByte()), idx).AsSByte();
+
     public static Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b) => AdvSimd.MultiplyWideningLower(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

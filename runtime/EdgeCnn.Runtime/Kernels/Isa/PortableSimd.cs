@@ -31,6 +31,33 @@ internal readonly struct PortableSimd : IArmSimd
     public static Vector128<int> MultiplyBySelectedScalarWideningUpperAndAdd(Vector128<int> acc, Vector128<short> a, Vector128<short> b, [ConstantExpected(Max = (byte)7)] byte lane) =>
         acc + Vector128.WidenUpper(a) * Vector128.Create((int)b.GetElement(lane));
 
+    /// <summary>Vector128.Round rounds half to even; float-to-int conversion saturates (NaN gives 0) since .NET 9.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a) => Vector128.ConvertToInt32(Vector128.Round(a));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> NarrowSaturate(Vector128<int> lo, Vector128<int> hi)
+    {
+        var min = Vector128.Create((int)short.MinValue);
+        var max = Vector128.Create((int)short.MaxValue);
+        return Vector128.Narrow(Vector128.Min(Vector128.Max(lo, min), max), Vector128.Min(Vector128.Max(hi, min), max));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b) => Vector128.AddSaturate(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector64<sbyte> NarrowSaturate(Vector128<short> a)
+    {
+        var clamped = Vector128.Min(Vector128.Max(a, Vector128.Create((short)sbyte.MinValue)), Vector128.Create((short)sbyte.MaxValue));
+        return Vector128.Narrow(clamped, clamped).GetLower();
+    }
+
+    /// <summary>Shuffle zeroes lanes whose index is 16 or more: idx - 16 wraps to 240 and up for the first register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> VectorTableLookup2(Vector128<sbyte> t0, Vector128<sbyte> t1, Vector128<byte> idx) =>
+        (Vector128.Shuffle(t0.AsByte(), idx) | Vector128.Shuffle(t1.AsByte(), idx - Vector128.Create((byte)16))).AsSByte();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<short> MultiplyWideningLower(Vector64<sbyte> a, Vector64<sbyte> b) =>
         Vector128.WidenLower(a.ToVector128Unsafe()) * Vector128.WidenLower(b.ToVector128Unsafe());

@@ -22,6 +22,7 @@ public sealed class ConvGemmTests
         { 33, 12, 6, 7, 3, 1, 1, 0, 2 },
         { 4, 12, 8, 8, 1, 1, 1, 0, 0 }, // whole tiles only (64 pixels, 12 outputs)
         { 8, 6, 4, 8, 3, 1, 1, 1, 1 },
+        { 64, 13, 8, 8, 3, 1, 1, 1, 1 }, // K = 576: three blocks of K continued in place
     };
 
     [Theory]
@@ -70,14 +71,14 @@ public sealed class ConvGemmTests
         var b = Random(rnd, k * 32);
         var bias = Random(rnd, rows);
         var wide = new float[rows * 40]; // row stride 40: the kernel writes rows of an output, not a packed tile
-        FloatGemmKernel.Compute512(k, ref a[0], ref b[0], ref bias[0], ref wide[0], 40);
+        FloatGemmKernel.Compute512(k, ref a[0], ref b[0], ref bias[0], ref wide[0], 40, accumulate: false);
         // The same 6 x 32 tile as two 6 x 16 tiles: columns 0-15 and 16-31.
         for (int half = 0; half < 2; half++)
         {
             var panel = new float[k * 16];
             for (int p = 0; p < k; p++) Array.Copy(b, p * 32 + half * 16, panel, p * 16, 16);
             var narrow = new float[rows * 16];
-            FloatGemmKernel.Compute256(k, ref a[0], ref panel[0], ref bias[0], ref narrow[0], 16);
+            FloatGemmKernel.Compute256(k, ref a[0], ref panel[0], ref bias[0], ref narrow[0], 16, accumulate: false);
             for (int r = 0; r < rows; r++)
             for (int j = 0; j < 16; j++)
                 Assert.Equal(BitConverter.SingleToInt32Bits(wide[r * 40 + half * 16 + j]), BitConverter.SingleToInt32Bits(narrow[r * 16 + j]));
