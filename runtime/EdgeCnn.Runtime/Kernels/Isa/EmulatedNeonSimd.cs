@@ -146,29 +146,6 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
         Vector128.Create(unchecked(a[0] + a[1]), unchecked(a[2] + a[3]), unchecked(b[0] + b[1]), unchecked(b[2] + b[3]));
 
-    public static Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a)
-    {
-        Span<int> r = stackalloc int[4];
-        for (int i = 0; i < 4; i++)
-        {
-            float x = a.GetElement(i);
-            double rounded = Math.Round((double)x, MidpointRounding.ToEven);
-            r[i] = float.IsNaN(x) ? 0 : rounded >= int.MaxValue ? int.MaxValue : rounded <= int.MinValue ? int.MinValue : (int)rounded;
-        }
-        return Vector128.Create((ReadOnlySpan<int>)r);
-    }
-
-    public static Vector128<short> NarrowSaturate(Vector128<int> lower, Vector128<int> upper)
-    {
-        Span<short> r = stackalloc short[8];
-        for (int i = 0; i < 4; i++)
-        {
-            r[i] = (short)Math.Clamp(lower.GetElement(i), short.MinValue, short.MaxValue);
-            r[4 + i] = (short)Math.Clamp(upper.GetElement(i), short.MinValue, short.MaxValue);
-        }
-        return Vector128.Create((ReadOnlySpan<short>)r);
-    }
-
     public static Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper)
     {
         Span<sbyte> r = stackalloc sbyte[16];
@@ -178,13 +155,6 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
             r[8 + i] = (sbyte)Math.Clamp(upper.GetElement(i), sbyte.MinValue, sbyte.MaxValue);
         }
         return Vector128.Create((ReadOnlySpan<sbyte>)r);
-    }
-
-    public static Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b)
-    {
-        Span<short> r = stackalloc short[8];
-        for (int i = 0; i < 8; i++) r[i] = (short)Math.Clamp(a.GetElement(i) + b.GetElement(i), short.MinValue, short.MaxValue);
-        return Vector128.Create((ReadOnlySpan<short>)r);
     }
 
     public static unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane)

@@ -56,17 +56,8 @@ internal interface IArmSimd
     /// <summary>ADDP (32-bit): r = [a0 + a1, a2 + a3, b0 + b1, b2 + b3], wrapping.</summary>
     static abstract Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b);
 
-    /// <summary>FCVTNS: r[i] = a[i] rounded to the nearest int32, ties to even, saturated (NaN gives 0).</summary>
-    static abstract Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a);
-
-    /// <summary>SQXTN + SQXTN2 (32 to 16 bits): [sat16(lower[0..3]), sat16(upper[0..3])].</summary>
-    static abstract Vector128<short> NarrowSaturate(Vector128<int> lower, Vector128<int> upper);
-
     /// <summary>SQXTN + SQXTN2 (16 to 8 bits): [sat8(lower[0..7]), sat8(upper[0..7])].</summary>
     static abstract Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper);
-
-    /// <summary>SQADD (16-bit): r[i] = sat16(a[i] + b[i]).</summary>
-    static abstract Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b);
 
     /// <summary>ST1 (one 32-bit lane): *p = v[lane].</summary>
     static abstract unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane);

@@ -60,18 +60,8 @@ internal readonly struct NeonSimd : IArmSimd
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) => AdvSimd.Arm64.AddPairwise(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a) => AdvSimd.ConvertToInt32RoundToEven(a);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> NarrowSaturate(Vector128<int> lower, Vector128<int> upper) =>
-        AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper) =>
         AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b) => AdvSimd.AddSaturate(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane) => AdvSimd.StoreSelectedScalar(p, v, lane);

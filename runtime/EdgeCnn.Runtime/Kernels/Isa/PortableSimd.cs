@@ -82,27 +82,12 @@ internal readonly struct PortableSimd : IArmSimd
         Vector128.Create(a[0] + a[1], a[2] + a[3], b[0] + b[1], b[2] + b[3]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> ConvertToInt32RoundToEven(Vector128<float> a) => Vector128.ConvertToInt32(Vector128.Round(a));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> NarrowSaturate(Vector128<int> lower, Vector128<int> upper)
-    {
-        var min = Vector128.Create((int)short.MinValue);
-        var max = Vector128.Create((int)short.MaxValue);
-        return Vector128.Narrow(Vector128.Min(Vector128.Max(lower, min), max), Vector128.Min(Vector128.Max(upper, min), max));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper)
     {
         var min = Vector128.Create((short)sbyte.MinValue);
         var max = Vector128.Create((short)sbyte.MaxValue);
         return Vector128.Narrow(Vector128.Min(Vector128.Max(lower, min), max), Vector128.Min(Vector128.Max(upper, min), max));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<short> AddSaturate(Vector128<short> a, Vector128<short> b) =>
-        NarrowSaturate(Vector128.WidenLower(a) + Vector128.WidenLower(b), Vector128.WidenUpper(a) + Vector128.WidenUpper(b));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane) => *p = v.GetElement(lane);
