@@ -22,11 +22,11 @@ public abstract class FuzzTarget
     /// than its contents justify); converting targets run a float executor over the shapes the model
     /// declares, bounded by the converter's input limit, so they get more.
     /// </summary>
-    public static long DefaultAllocationLimit(string target) => target == "onnx" ? 768L << 20 : 64L << 20;
+    public static long DefaultAllocationLimit(string target) => target == "onnx" ? 1536L << 20 : 64L << 20;
 
     /// <summary>
     /// The watchdog's limit for one input: 5 s, and 30 s for ONNX, whose mutants may declare a valid
-    /// input of up to 3 x 2048 x 2048 that the float executor calibrates in seconds on a busy machine.
+    /// input of up to 3 x 1024 x 1024 that the float executor calibrates in seconds on a busy machine.
     /// </summary>
     public static TimeSpan DefaultTimeout(string target) => TimeSpan.FromSeconds(target == "onnx" ? 30 : 5);
 

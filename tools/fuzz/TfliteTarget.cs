@@ -79,7 +79,16 @@ public sealed class TfliteTarget(SeedFiles seeds) : FuzzTarget
     private static Layout Walk(byte[] data)
     {
         var layout = new Layout([], [], [], []);
-        if (data.Length < 8) return layout;
+        // Mutants are walked too, and a schema-free walk of a damaged buffer may step outside it: what
+        // was found up to there is the map.
+        try { WalkInto(data, layout); }
+        catch (ArgumentOutOfRangeException) { }
+        return layout;
+    }
+
+    private static void WalkInto(byte[] data, Layout layout)
+    {
+        if (data.Length < 8) return;
         var seen = new HashSet<int>();
         var pending = new Stack<(int Table, int Depth)>();
         layout.Offsets.Add(0);
@@ -125,7 +134,6 @@ public sealed class TfliteTarget(SeedFiles seeds) : FuzzTarget
                 else layout.Scalars.Add(field);
             }
         }
-        return layout;
     }
 
     public override void Run(byte[] input)

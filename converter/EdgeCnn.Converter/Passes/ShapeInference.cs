@@ -17,8 +17,14 @@ public static class ShapeInference
     /// (by name). Remaining unknown dims: the batch dim (0) becomes 1, any other is an error naming
     /// the input, since a network's spatial size cannot be guessed.
     /// </summary>
-    /// <summary>Largest graph input the converter accepts (3 x 2048 x 2048): calibration keeps float activations in memory.</summary>
-    public const int MaxInputElements = 3 * 2048 * 2048;
+    /// <summary>
+    /// Largest graph input the converter accepts (3 x 1024 x 1024): calibration keeps float activations in
+    /// memory, and converting a model of this input size already allocates about 850 MB in all.
+    /// </summary>
+    public const int MaxInputElements = 3 * 1024 * 1024;
+
+    /// <summary>Largest activation an operator that multiplies sizes by an attribute (Resize) may make: 64 MB of float32.</summary>
+    public const int MaxActivationElements = 1 << 24;
 
     public static void Run(ModelGraph graph, IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {
@@ -36,7 +42,7 @@ public static class ShapeInference
             catch (ArgumentException e) { throw new ConversionException($"input '{name}': {e.Message}", e); }
             if (count > MaxInputElements)
                 throw new ConversionException(
-                    $"input '{name}' of shape [{string.Join(",", shape)}] has {count} elements; the converter takes at most {MaxInputElements} (a 2048x2048 RGB image): its float executor holds every activation in memory");
+                    $"input '{name}' of shape [{string.Join(",", shape)}] has {count} elements; the converter takes at most {MaxInputElements} (a 1024x1024 RGB image): its float executor holds every activation in memory");
             zeros[name] = value.ElementType.IsFloating()
                 ? new Tensor(shape, new float[count], value.ElementType)
                 : new Tensor(shape, new long[count], value.ElementType);

@@ -225,7 +225,8 @@ internal static class PngDecoder
             Span<byte> probe = stackalloc byte[1];
             _ = zlib.Read(probe); // 0 at the end of the stream, 1 when surplus data follows: both fine
         }
-        catch (InvalidDataException e)
+        // zlib reports a damaged stream as InvalidDataException or, for some errors, ZLibException (an IOException).
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new ImageFormatException(source, $"PNG image data is not valid zlib: {e.Message}", e);
         }

@@ -25,3 +25,17 @@ public class DamagedOnnxTests
         Assert.Contains("tensor is missing", e.Message);
     }
 }
+
+/// <summary>Fuzz finding (onnx seed 2 #87821): a Resize scale of 131072 in a 1 KB file asked for a 537 MB activation.</summary>
+public class OversizedActivationTests
+{
+    [Fact]
+    public void AResizeWhoseOutputExceedsTheActivationLimitIsRefusedNamingTheNode()
+    {
+        string path = Path.Combine(Cli.RepoFiles.Root, "tests", "EdgeCnn.Converter.Tests", "Reliability", "Data", "resize-huge-scale.onnx");
+        var graph = OnnxImporter.ImportFile(path);
+        var e = Assert.Throws<ConversionException>(() => Passes.StandardPasses.Run(graph, null));
+        Assert.Contains("resize", e.Message);
+        Assert.Contains("limit", e.Message);
+    }
+}
