@@ -78,8 +78,12 @@ breakdown() {
   dir=$(mktemp -d)
   for n in 1 $((k + 1)); do
     mkdir -p "$dir/map$n"
-    DOTNET_PerfMapEnabled=1 DOTNET_PerfMapJitDumpPath="$dir/map$n" qemu-aarch64 -cpu "$cpu" -plugin "$ICOUNT_PLUGIN,hist=$dir/run$n.txt" \
-      "$edgecnn_arm/edgecnn" bench "$model" --threads 1 --runs 1 --warmup $n --warmup-ms 0 >/dev/null 2>&1
+    for try in 1 2 3; do   # qemu-user now and then kills the process: retry, as per-run.sh does
+      rm -f "$dir"/map$n/perf-*.map
+      DOTNET_PerfMapEnabled=1 DOTNET_PerfMapJitDumpPath="$dir/map$n" qemu-aarch64 -cpu "$cpu" -plugin "$ICOUNT_PLUGIN,hist=$dir/run$n.txt" \
+        "$edgecnn_arm/edgecnn" bench "$model" --threads 1 --runs 1 --warmup $n --warmup-ms 0 >/dev/null 2>&1 && break
+      [ "$try" = 3 ] && { echo "breakdown run failed 3 times: $model on $cpu" >&2; return 1; }
+    done
     cat "$dir"/map$n/perf-*.map > "$dir/run$n.perfmap"
   done
   /usr/bin/python3 "$here/tools/attribute.py" "$k" "$dir/run1" "$dir/run$((k + 1))" | head -n $((top + 1))

@@ -79,6 +79,30 @@ public class EmulatedNeonSimdTests
     }
 
     [Fact]
+    public void FcvtnsRoundsHalfToEvenAndSaturates()
+    {
+        var ties = Vector128.Create(0.5f, 1.5f, -2.5f, -0.5f);
+        var extremes = Vector128.Create(3e9f, -3e9f, float.NaN, 126.49999f);
+        Assert.Equal(Vector128.Create(0, 2, -2, 0), EmulatedNeonSimd.ConvertToInt32RoundToEven(ties));
+        Assert.Equal(Vector128.Create(int.MaxValue, int.MinValue, 0, 126), EmulatedNeonSimd.ConvertToInt32RoundToEven(extremes));
+        Assert.Equal(EmulatedNeonSimd.ConvertToInt32RoundToEven(ties), PortableSimd.ConvertToInt32RoundToEven(ties));
+        Assert.Equal(EmulatedNeonSimd.ConvertToInt32RoundToEven(extremes), PortableSimd.ConvertToInt32RoundToEven(extremes));
+    }
+
+    [Fact]
+    public void SqxtnAndSqaddSaturate()
+    {
+        var wide = Vector128.Create(40000, -40000, 5, -7);
+        Assert.Equal(Vector128.Create((short)32767, -32768, 5, -7, -32768, 32767, 0, 1),
+            EmulatedNeonSimd.NarrowSaturate(wide, Vector128.Create(int.MinValue, int.MaxValue, 0, 1)));
+        var halves = Vector128.Create((short)300, -300, 127, -128, 128, -129, 0, 1);
+        Assert.Equal(Vector128.Create((sbyte)127, -128, 127, -128, 127, -128, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8),
+            EmulatedNeonSimd.NarrowSaturate(halves, Vector128.Create((short)1, 2, 3, 4, 5, 6, 7, 8)));
+        Assert.Equal(Vector128.Create((short)32767, -32768, 0, 100, 0, 0, 0, 0),
+            EmulatedNeonSimd.AddSaturate(Vector128.Create((short)32700, -32700, -5, 50, 0, 0, 0, 0), Vector128.Create((short)100, -100, 5, 50, 0, 0, 0, 0)));
+    }
+
+    [Fact]
     public void PortableSimdAgreesWithTheEmulationOnRandomValues()
     {
         var random = new Random(9);
@@ -99,6 +123,11 @@ public class EmulatedNeonSimdTests
             Assert.Equal(EmulatedNeonSimd.MultiplyWideningLowerAndAdd(a16, a8.GetUpper(), b8.GetUpper()), PortableSimd.MultiplyWideningLowerAndAdd(a16, a8.GetUpper(), b8.GetUpper()));
             Assert.Equal(EmulatedNeonSimd.AddPairwiseWideningAndAdd(acc, a16), PortableSimd.AddPairwiseWideningAndAdd(acc, a16));
             Assert.Equal(EmulatedNeonSimd.AddPairwise(acc, b16.AsInt32()), PortableSimd.AddPairwise(acc, b16.AsInt32()));
+            var scaled = Vector128.ConvertToSingle(acc) * Vector128.Create(1e-6f);
+            Assert.Equal(EmulatedNeonSimd.ConvertToInt32RoundToEven(scaled), PortableSimd.ConvertToInt32RoundToEven(scaled));
+            Assert.Equal(EmulatedNeonSimd.NarrowSaturate(acc, b16.AsInt32()), PortableSimd.NarrowSaturate(acc, b16.AsInt32()));
+            Assert.Equal(EmulatedNeonSimd.NarrowSaturate(a16, b16), PortableSimd.NarrowSaturate(a16, b16));
+            Assert.Equal(EmulatedNeonSimd.AddSaturate(a16, b16), PortableSimd.AddSaturate(a16, b16));
         }
     }
 

@@ -48,6 +48,39 @@ public class PairwiseGemmTests
             Assert.True(c.Expected().AsSpan().SequenceEqual(KernelRunner.Gemm(portable, c)), $"portable {Name} differs from the reference on {c}");
     }
 
+    [Fact]
+    public void ChunksAndTaskRectanglesCoverEveryOutputExactly()
+    {
+        // K = 520 gives 2112-byte panels: 124 row tiles per 256 KiB chunk, so the 131 row tiles of 523 rows
+        // take 2 chunks; the last row tile has 3 rows and the last column tile 2 channels.
+        var c = ConvCase.Create("chunks", 11, 1, 1, 523, 520, 10, 1);
+        var info = KernelTable.Gemm.Single(k => k.Info.Name == Name).Info;
+        var kernel = new GemmNeonPairwiseKernel<PortableSimd>(info);
+        var expected = c.Expected();
+        Assert.Equal(expected, KernelRunner.Gemm(kernel, c));
+
+        // The same product as tasks: rows [0, 57) x columns [0, 2) and the three other rectangles.
+        var g = c.Geometry;
+        var q = c.Quantization;
+        int m = g.OutW, n = g.OutC, k = g.InC;
+        var packed = kernel.Pack(c.Weights, n, k, c.Bias, c.Multipliers, q.InZp, q.OutZp, q.QMin, q.QMax);
+        var output = new sbyte[expected.Length];
+        var scratch = new byte[kernel.ScratchBytes(k, m)];
+        unsafe
+        {
+            fixed (sbyte* input = c.Input)
+            fixed (sbyte* o = output)
+            fixed (byte* s = scratch)
+            {
+                var rows = GemmRows.Convolution(input, g, q.InZp);
+                int mTiles = kernel.MTiles(m), nTiles = packed.NTiles;
+                foreach (var (m0, m1, n0, n1) in new[] { (0, 57, 0, 2), (57, mTiles, 0, 2), (0, 57, 2, nTiles), (57, mTiles, 2, nTiles) })
+                    kernel.Run(rows, m, packed, m0, m1, n0, n1, o, n, s);
+            }
+        }
+        Assert.Equal(expected, output);
+    }
+
     /// <summary>1x1 convolution, K = 40 (two full groups and a tail), every input and weight -128, zero points 0.</summary>
     private static ConvCase AllMinusOneTwentyEight()
     {

@@ -7,19 +7,23 @@ namespace EdgeCnn.Kernels.Gemm;
 /// they contain a channel with -128 at reduction positions i and 8 + i of one 16-value group (where two
 /// (-128) * (-128) products overflow their shared int16 lane), and runs such layers with separate products.
 /// Real models never take the slower path: symmetric weight quantization stops at -127.
+/// <para>
+/// Its tile loop is the one of <see cref="GemmKernel{TKernel}"/> (a chunk of A panels packed once, then
+/// every B tile over the whole chunk) except that one microkernel call covers all full 4-row tiles of the
+/// chunk: with 4 x 4 tiles the per-call work (driver, register saves, pointers) cost as much as a quarter
+/// of the multiply-accumulate loop of MobileNetV2's small-K layers.
+/// </para>
 /// </summary>
 internal sealed unsafe class GemmNeonPairwiseKernel<TSimd> : GemmKernel where TSimd : struct, IArmSimd
 {
-    private readonly GemmKernel<GemmNeonPairwise4x4<TSimd, PairedProducts>> _paired;
-    private readonly GemmKernel<GemmNeonPairwise4x4<TSimd, SeparateProducts>> _separate;
-
     public GemmNeonPairwiseKernel(KernelInfo info) : base(info)
     {
-        _paired = new(info);
-        _separate = new(info);
+        var layout = Layout;
+        if (info.TileRows != layout.MR || info.TileChannels != layout.NR || info.KGroup != layout.KGroup)
+            throw new ArgumentException($"kernel table row {info} does not match its microkernel layout {layout}");
     }
 
-    public override GemmLayout Layout => _paired.Layout;
+    public override GemmLayout Layout => GemmNeonPairwise4x4<TSimd, PairedProducts>.Layout;
 
     public override PackedGemmWeights Pack(ReadOnlySpan<sbyte> weights, int n, int k, ReadOnlySpan<int> bias,
         ReadOnlySpan<float> multipliers, int inZp, int outZp, int qmin, int qmax) =>
@@ -28,10 +32,62 @@ internal sealed unsafe class GemmNeonPairwiseKernel<TSimd> : GemmKernel where TS
     public override void Run(in GemmRows rows, int m, PackedGemmWeights w, int mTileBegin, int mTileEnd,
         int nTileBegin, int nTileEnd, sbyte* output, int outputStride, byte* scratch)
     {
+        if (w.Layout != Layout) throw new ArgumentException($"weights packed for {w.Layout}, kernel {Info.Name} needs {Layout}");
         if (w.NeedsExactFallback)
-            _separate.Run(rows, m, w, mTileBegin, mTileEnd, nTileBegin, nTileEnd, output, outputStride, scratch);
+            Run<SeparateProducts>(rows, m, w, mTileBegin, mTileEnd, nTileBegin, nTileEnd, output, outputStride, scratch);
         else
-            _paired.Run(rows, m, w, mTileBegin, mTileEnd, nTileBegin, nTileEnd, output, outputStride, scratch);
+            Run<PairedProducts>(rows, m, w, mTileBegin, mTileEnd, nTileBegin, nTileEnd, output, outputStride, scratch);
+    }
+
+    private void Run<TPairs>(in GemmRows rows, int m, PackedGemmWeights w, int mTileBegin, int mTileEnd,
+        int nTileBegin, int nTileEnd, sbyte* output, int outputStride, byte* scratch) where TPairs : struct, IProductPairing
+    {
+        var layout = Layout;
+        int mr = layout.MR, nr = layout.NR, n = w.N, k = w.K;
+        int panelBytes = layout.PanelBytes(k);
+        int chunkTiles = Math.Min(TilesPerChunk(k), Math.Max(1, mTileEnd - mTileBegin));
+        byte* panels = (byte*)(((nint)scratch + 63) & ~(nint)63);
+        sbyte* im2col = (sbyte*)(panels + (nint)chunkTiles * panelBytes);
+        sbyte** rowPointers = stackalloc sbyte*[mr];
+        sbyte* partial = stackalloc sbyte[mr * nr];
+        var q = w.Requantization;
+        int tileBytes = w.TileBytes;
+
+        for (int chunk = mTileBegin; chunk < mTileEnd; chunk += chunkTiles)
+        {
+            int chunkEnd = Math.Min(mTileEnd, chunk + chunkTiles);
+            for (int mt = chunk; mt < chunkEnd; mt++)
+            {
+                int m0 = mt * mr, valid = Math.Min(mr, m - m0);
+                for (int r = 0; r < valid; r++) rowPointers[r] = rows.Row(m0 + r, im2col + (nint)r * k);
+                for (int r = valid; r < mr; r++) rowPointers[r] = rowPointers[valid - 1];
+                GemmPanel.Pack(layout, rowPointers, k, panels + (nint)(mt - chunk) * panelBytes);
+            }
+            // Row tiles of the chunk with all 4 rows inside m (only the last tile of the product can be short).
+            int fullTiles = Math.Min(chunkEnd, m / mr) - chunk;
+
+            for (int t = nTileBegin; t < nTileEnd; t++)
+            {
+                int n0 = t * nr, cols = Math.Min(nr, n - n0);
+                byte* b = w.B + (nint)t * tileBytes;
+                int* bias = w.Bias + n0;
+                float* multipliers = w.Multipliers + n0;
+                int first = chunk;
+                if (cols == nr && fullTiles > 0)
+                {
+                    GemmNeonPairwise4x4<TSimd, TPairs>.RunPanels(w.KGroups, panels, fullTiles, panelBytes, b, bias, multipliers, q,
+                        output + (nint)chunk * mr * outputStride + n0, outputStride);
+                    first += fullTiles;
+                }
+                for (int mt = first; mt < chunkEnd; mt++)
+                {
+                    int m0 = mt * mr, valid = Math.Min(mr, m - m0);
+                    GemmNeonPairwise4x4<TSimd, TPairs>.Run(w.KGroups, panels + (nint)(mt - chunk) * panelBytes, b, bias, multipliers, q, partial, nr);
+                    for (int r = 0; r < valid; r++)
+                        Buffer.MemoryCopy(partial + r * nr, output + (nint)(m0 + r) * outputStride + n0, cols, cols);
+                }
+            }
+        }
     }
 
     /// <summary>Whether some channel has w[16g + i] = w[16g + 8 + i] = -128 (i &lt; 8, within K).</summary>

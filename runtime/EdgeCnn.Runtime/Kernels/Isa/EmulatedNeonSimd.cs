@@ -135,8 +135,33 @@ internal readonly struct EmulatedNeonSimd : IArmSimd
         return Vector128.Create((ReadOnlySpan<int>)r);
     }
 
+    public static Vector128<int> AddPairwiseWidening(Vector128<short> a)
+    {
+        Counts.Sadalp++;
+        Span<int> r = stackalloc int[4];
+        for (int i = 0; i < 4; i++) r[i] = a.GetElement(2 * i) + a.GetElement(2 * i + 1);
+        return Vector128.Create((ReadOnlySpan<int>)r);
+    }
+
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
         Vector128.Create(unchecked(a[0] + a[1]), unchecked(a[2] + a[3]), unchecked(b[0] + b[1]), unchecked(b[2] + b[3]));
+
+    public static Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper)
+    {
+        Span<sbyte> r = stackalloc sbyte[16];
+        for (int i = 0; i < 8; i++)
+        {
+            r[i] = (sbyte)Math.Clamp(lower.GetElement(i), sbyte.MinValue, sbyte.MaxValue);
+            r[8 + i] = (sbyte)Math.Clamp(upper.GetElement(i), sbyte.MinValue, sbyte.MaxValue);
+        }
+        return Vector128.Create((ReadOnlySpan<sbyte>)r);
+    }
+
+    public static unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane)
+    {
+        if (lane > 3) throw new ArgumentOutOfRangeException(nameof(lane), lane, "ST1 of a 32-bit lane selects one of 4");
+        *p = v.GetElement(lane);
+    }
 
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
     {
@@ -164,6 +189,7 @@ internal sealed class InstructionCounts
     public long Other;
     /// <summary>SMULL and SMLAL on int8 lanes: 8 products each.</summary>
     public long Smull;
+    /// <summary>SADALP and SADDLP: pairwise widening adds.</summary>
     public long Sadalp;
 
     public void Reset() => Ssubl = Smlal = Sdot = Tbl = Other = Smull = Sadalp = 0;

@@ -50,8 +50,17 @@ internal interface IArmSimd
     /// <summary>SADALP (16 to 32 bits): r[i] = acc[i] + (int32)a[2i] + (int32)a[2i + 1], i &lt; 4.</summary>
     static abstract Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a);
 
+    /// <summary>SADDLP (16 to 32 bits): r[i] = (int32)a[2i] + (int32)a[2i + 1], i &lt; 4.</summary>
+    static abstract Vector128<int> AddPairwiseWidening(Vector128<short> a);
+
     /// <summary>ADDP (32-bit): r = [a0 + a1, a2 + a3, b0 + b1, b2 + b3], wrapping.</summary>
     static abstract Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b);
+
+    /// <summary>SQXTN + SQXTN2 (16 to 8 bits): [sat8(lower[0..7]), sat8(upper[0..7])].</summary>
+    static abstract Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper);
+
+    /// <summary>ST1 (one 32-bit lane): *p = v[lane].</summary>
+    static abstract unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane);
 
     /// <summary>SDOT (by element): r[i] = acc[i] + sum_{j &lt; 4} (int32)a[4i + j] * (int32)b[4 lane + j], i &lt; 4, lane &lt; 4.</summary>
     static abstract Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane);

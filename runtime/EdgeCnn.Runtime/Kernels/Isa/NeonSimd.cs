@@ -54,7 +54,17 @@ internal readonly struct NeonSimd : IArmSimd
     public static Vector128<int> AddPairwiseWideningAndAdd(Vector128<int> acc, Vector128<short> a) => AdvSimd.AddPairwiseWideningAndAdd(acc, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwiseWidening(Vector128<short> a) => AdvSimd.AddPairwiseWidening(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) => AdvSimd.Arm64.AddPairwise(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper) =>
+        AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane) => AdvSimd.StoreSelectedScalar(p, v, lane);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane) =>

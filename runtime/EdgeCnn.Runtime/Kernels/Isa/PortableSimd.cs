@@ -75,8 +75,22 @@ internal readonly struct PortableSimd : IArmSimd
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> AddPairwiseWidening(Vector128<short> a) => AddPairwiseWideningAndAdd(Vector128<int>.Zero, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> AddPairwise(Vector128<int> a, Vector128<int> b) =>
         Vector128.Create(a[0] + a[1], a[2] + a[3], b[0] + b[1], b[2] + b[3]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<sbyte> NarrowSaturate(Vector128<short> lower, Vector128<short> upper)
+    {
+        var min = Vector128.Create((short)sbyte.MinValue);
+        var max = Vector128.Create((short)sbyte.MaxValue);
+        return Vector128.Narrow(Vector128.Min(Vector128.Max(lower, min), max), Vector128.Min(Vector128.Max(upper, min), max));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreLane(uint* p, Vector128<uint> v, [ConstantExpected(Max = (byte)3)] byte lane) => *p = v.GetElement(lane);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> DotProductBySelectedQuadruplet(Vector128<int> acc, Vector128<sbyte> a, Vector128<sbyte> b, [ConstantExpected(Max = (byte)3)] byte lane)
