@@ -82,14 +82,15 @@ public class SessionTests
         session.Run<float>(input, shape);
         session.TopK(top);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        long allocated = SteadyStateAllocation.Smallest(() =>
         {
-            session.Run<float>(input, shape);
-            session.Run();
-            session.TopK(top);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 20; i++)
+            {
+                session.Run<float>(input, shape);
+                session.Run();
+                session.TopK(top);
+            }
+        });
 
         Assert.Equal(0, allocated);
     }
