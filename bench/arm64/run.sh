@@ -37,10 +37,14 @@ if [ "$peers" = 1 ]; then
     (cd "$here/ort" && npm install --ignore-scripts --no-audit --no-fund --prefix . onnxruntime-node@1.30.0 >/dev/null)
   fi
   if [ ! -f "$ort_inc/onnxruntime_c_api.h" ]; then
-    curl -fsSL -o "$arm/ort.nupkg" https://api.nuget.org/v3-flatcontainer/microsoft.ml.onnxruntime/1.30.0/microsoft.ml.onnxruntime.1.30.0.nupkg
+    # The C header ships in the NuGet package: restore it with the ordinary client into a local folder.
+    mkdir -p "$arm/ort-header"
+    printf '%s\n' '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>' \
+      '<ItemGroup><PackageReference Include="Microsoft.ML.OnnxRuntime" Version="1.30.0" /></ItemGroup></Project>' \
+      > "$arm/ort-header/OrtHeader.csproj"
+    dotnet restore "$arm/ort-header/OrtHeader.csproj" --packages "$arm/nuget" -v quiet >/dev/null
     mkdir -p "$ort_inc"
-    unzip -q -j -o "$arm/ort.nupkg" 'build/native/include/*' -d "$ort_inc"
-    rm -f "$arm/ort.nupkg"
+    cp "$arm/nuget/microsoft.ml.onnxruntime/1.30.0/build/native/include/"*.h "$ort_inc/"
   fi
   [ "$arm/ort_driver" -nt "$here/tools/ort_driver.c" ] || aarch64-linux-gnu-gcc -O2 -I"$ort_inc" -o "$arm/ort_driver" \
     "$here/tools/ort_driver.c" -L"$ort_lib" -l:libonnxruntime.so.1 -Wl,-rpath,"$(cd "$ort_lib" && pwd)" -Wl,--export-dynamic
