@@ -56,28 +56,8 @@ internal static class LayerNormKernels
         return Array.ConvertAll(map, i => values[i]);
     }
 
-    /// <summary>ReduceL2: sqrt of the sum of squares over axes (attribute before opset 18, input after).</summary>
-    public static Tensor ReduceL2(OpContext ctx)
-    {
-        var x = ctx.Input(0);
-        long[]? axes = ctx.Opset < 18 ? ctx.Node.GetInts("axes") : ctx.OptionalInput(1)?.AsInt64s();
-        bool keepDims = ctx.Node.GetInt("keepdims", 1) != 0;
-        if (axes is null || axes.Length == 0)
-        {
-            if (ctx.Node.GetInt("noop_with_empty_axes", 0) != 0) return x.Clone();
-            axes = Enumerable.Range(0, x.Rank).Select(i => (long)i).ToArray();
-        }
-        var reduce = new bool[x.Rank];
-        foreach (var a in axes) reduce[ctx.Axis(a, x.Rank)] = true;
-        var keptShape = x.Shape.Select((d, i) => reduce[i] ? 1 : d).ToArray();
-        var map = ShapeMath.BroadcastIndexMap(keptShape, x.Shape);
-        var xs = x.AsFloats();
-        var sums = new double[ShapeMath.Product(keptShape)];
-        for (int i = 0; i < xs.Length; i++) sums[map[i]] += (double)xs[i] * xs[i];
-        var y = Array.ConvertAll(sums, s => (float)Math.Sqrt(s));
-        int[] shape = keepDims ? keptShape : Enumerable.Range(0, x.Rank).Where(i => !reduce[i]).Select(i => x.Shape[i]).ToArray();
-        return new Tensor(shape, y);
-    }
+    /// <summary>ReduceL2: sqrt of the sum of squares over the reduced axes (see <see cref="Reduction"/>).</summary>
+    public static Tensor ReduceL2(OpContext ctx) => Reduction.Reduce(ctx, v => (double)v * v, (sum, _) => (float)Math.Sqrt(sum));
 
     /// <summary>LpNormalization: x / ||x||_p along one axis, p = 1 or 2 (a zero norm gives 0, not NaN).</summary>
     public static Tensor LpNormalization(OpContext ctx)
