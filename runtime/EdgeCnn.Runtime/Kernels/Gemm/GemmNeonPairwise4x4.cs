@@ -39,6 +39,13 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
         int zp = Requantization.MagicBits - q.MagicMinusZp;
         sbyte qmin = (sbyte)((int)q.Lo + zp), qmax = (sbyte)((int)q.Hi + zp);
         nint groupBytes = (nint)kGroups * 64; // kGroups >= 1: K is positive
+        // The epilogue's operands are the same for every panel: loaded once, they take 5 of the 32 vector
+        // registers (the loop uses 27) instead of 6 instructions per 4 x 4 tile.
+        var biasVector = Vector128.Load(bias);
+        var m = Vector128.Load(multipliers);
+        var zeroPoint = Vector128.Create((short)zp);
+        var lowest = Vector128.Create(qmin);
+        var highest = Vector128.Create(qmax);
         for (int p = 0; p < panels; p++, a += panelBytes, c += 4 * cStride)
         {
             byte* ap = a, bp = b, aEnd = a + groupBytes;
@@ -74,16 +81,13 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
             // Same bits as clamping first (Requantization.Apply): the clamp bounds are integers, and rounding
             // is monotonic and keeps integers, so it commutes with the clamp; saturation only ever moves a
             // value that the clamp moves to the same bound.
-            var biasVector = Vector128.Load(bias);
-            var m = Vector128.Load(multipliers);
             var r0 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c00, c01, c02, c03) + biasVector) * m);
             var r1 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c10, c11, c12, c13) + biasVector) * m);
             var r2 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c20, c21, c22, c23) + biasVector) * m);
             var r3 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c30, c31, c32, c33) + biasVector) * m);
-            var zeroPoint = Vector128.Create((short)zp);
             var rows01 = TSimd.AddSaturate(TSimd.NarrowSaturate(r0, r1), zeroPoint);
             var rows23 = TSimd.AddSaturate(TSimd.NarrowSaturate(r2, r3), zeroPoint);
-            var bytes = Vector128.Min(Vector128.Max(TSimd.NarrowSaturate(rows01, rows23), Vector128.Create(qmin)), Vector128.Create(qmax)).AsUInt32();
+            var bytes = Vector128.Min(Vector128.Max(TSimd.NarrowSaturate(rows01, rows23), lowest), highest).AsUInt32();
             sbyte* row = c;
             TSimd.StoreLane((uint*)row, bytes, 0);
             row += cStride;
