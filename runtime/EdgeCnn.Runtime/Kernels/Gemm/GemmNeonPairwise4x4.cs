@@ -39,6 +39,13 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
         int zp = Requantization.MagicBits - q.MagicMinusZp;
         sbyte qmin = (sbyte)((int)q.Lo + zp), qmax = (sbyte)((int)q.Hi + zp);
         nint groupBytes = (nint)kGroups * 64; // kGroups >= 1: K is positive
+        // The epilogue's operands are the same for every panel: loaded once, they take 5 of the 32 vector
+        // registers (the loop uses 27) instead of 6 instructions per 4 x 4 tile.
+        var biasVector = Vector128.Load(bias);
+        var m = Vector128.Load(multipliers);
+        var zeroPoint = Vector128.Create((short)zp);
+        var lowest = Vector128.Create(qmin);
+        var highest = Vector128.Create(qmax);
         for (int p = 0; p < panels; p++, a += panelBytes, c += 4 * cStride)
         {
             byte* ap = a, bp = b, aEnd = a + groupBytes;
@@ -49,23 +56,23 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
             Unsafe.SkipInit(out c10); Unsafe.SkipInit(out c11); Unsafe.SkipInit(out c12); Unsafe.SkipInit(out c13);
             Unsafe.SkipInit(out c20); Unsafe.SkipInit(out c21); Unsafe.SkipInit(out c22); Unsafe.SkipInit(out c23);
             Unsafe.SkipInit(out c30); Unsafe.SkipInit(out c31); Unsafe.SkipInit(out c32); Unsafe.SkipInit(out c33);
-            Group<StartAccumulators>(ap, bp, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
+            Group<StartAccumulators>(ap, bp, 0, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
                 ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
             ap += 64;
             bp += 64;
             // Two groups per iteration: the pointer updates and the branch are 4 of 61 instructions per group.
             while (ap < aEnd - 64)
             {
-                Group<AddToAccumulators>(ap, bp, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
+                Group<AddToAccumulators>(ap, bp, 0, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
                     ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
-                Group<AddToAccumulators>(ap + 64, bp + 64, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
+                Group<AddToAccumulators>(ap, bp, 64, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
                     ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
                 ap += 128;
                 bp += 128;
             }
             if (ap < aEnd)
             {
-                Group<AddToAccumulators>(ap, bp, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
+                Group<AddToAccumulators>(ap, bp, 0, ref c00, ref c01, ref c02, ref c03, ref c10, ref c11, ref c12, ref c13,
                     ref c20, ref c21, ref c22, ref c23, ref c30, ref c31, ref c32, ref c33);
             }
 
@@ -74,16 +81,13 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
             // Same bits as clamping first (Requantization.Apply): the clamp bounds are integers, and rounding
             // is monotonic and keeps integers, so it commutes with the clamp; saturation only ever moves a
             // value that the clamp moves to the same bound.
-            var biasVector = Vector128.Load(bias);
-            var m = Vector128.Load(multipliers);
             var r0 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c00, c01, c02, c03) + biasVector) * m);
             var r1 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c10, c11, c12, c13) + biasVector) * m);
             var r2 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c20, c21, c22, c23) + biasVector) * m);
             var r3 = TSimd.ConvertToInt32RoundToEven(Vector128.ConvertToSingle(Sum(c30, c31, c32, c33) + biasVector) * m);
-            var zeroPoint = Vector128.Create((short)zp);
             var rows01 = TSimd.AddSaturate(TSimd.NarrowSaturate(r0, r1), zeroPoint);
             var rows23 = TSimd.AddSaturate(TSimd.NarrowSaturate(r2, r3), zeroPoint);
-            var bytes = Vector128.Min(Vector128.Max(TSimd.NarrowSaturate(rows01, rows23), Vector128.Create(qmin)), Vector128.Create(qmax)).AsUInt32();
+            var bytes = Vector128.Min(Vector128.Max(TSimd.NarrowSaturate(rows01, rows23), lowest), highest).AsUInt32();
             sbyte* row = c;
             TSimd.StoreLane((uint*)row, bytes, 0);
             row += cStride;
@@ -95,9 +99,13 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
         }
     }
 
-    /// <summary>One group of 16 reduction values for the 4 x 4 tile (all of it inlined: the refs become registers).</summary>
+    /// <summary>
+    /// One group of 16 reduction values for the 4 x 4 tile (all of it inlined: the refs become registers), at
+    /// <paramref name="offset"/> bytes past both pointers. A constant offset becomes the loads' immediate; passing
+    /// ap + 64 instead costs two ADD per group (the JIT keeps the sum in a register).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Group<TStart>(byte* ap, byte* bp,
+    private static void Group<TStart>(byte* ap, byte* bp, int offset,
         ref Vector128<int> c00, ref Vector128<int> c01, ref Vector128<int> c02, ref Vector128<int> c03,
         ref Vector128<int> c10, ref Vector128<int> c11, ref Vector128<int> c12, ref Vector128<int> c13,
         ref Vector128<int> c20, ref Vector128<int> c21, ref Vector128<int> c22, ref Vector128<int> c23,
@@ -105,25 +113,25 @@ internal readonly unsafe struct GemmNeonPairwise4x4<TSimd, TPairs> : IGemmMicrok
     {
         // 64-bit halves, loaded as such: a 128-bit load split with GetLower costs a register copy per
         // row and channel (the JIT does not reuse the register for the low half).
-        var b0 = Vector64.Load((sbyte*)bp);
-        var b0h = Vector64.Load((sbyte*)bp + 8);
-        var b1 = Vector64.Load((sbyte*)bp + 16);
-        var b1h = Vector64.Load((sbyte*)bp + 24);
-        var b2 = Vector64.Load((sbyte*)bp + 32);
-        var b2h = Vector64.Load((sbyte*)bp + 40);
-        var b3 = Vector64.Load((sbyte*)bp + 48);
-        var b3h = Vector64.Load((sbyte*)bp + 56);
-        var a0 = Vector64.Load((sbyte*)ap);
-        var a0h = Vector64.Load((sbyte*)ap + 8);
+        var b0 = Vector64.Load((sbyte*)bp + offset);
+        var b0h = Vector64.Load((sbyte*)bp + (offset + 8));
+        var b1 = Vector64.Load((sbyte*)bp + (offset + 16));
+        var b1h = Vector64.Load((sbyte*)bp + (offset + 24));
+        var b2 = Vector64.Load((sbyte*)bp + (offset + 32));
+        var b2h = Vector64.Load((sbyte*)bp + (offset + 40));
+        var b3 = Vector64.Load((sbyte*)bp + (offset + 48));
+        var b3h = Vector64.Load((sbyte*)bp + (offset + 56));
+        var a0 = Vector64.Load((sbyte*)ap + offset);
+        var a0h = Vector64.Load((sbyte*)ap + (offset + 8));
         c00 = Mac<TStart>(c00, a0, a0h, b0, b0h); c01 = Mac<TStart>(c01, a0, a0h, b1, b1h); c02 = Mac<TStart>(c02, a0, a0h, b2, b2h); c03 = Mac<TStart>(c03, a0, a0h, b3, b3h);
-        var a1 = Vector64.Load((sbyte*)ap + 16);
-        var a1h = Vector64.Load((sbyte*)ap + 24);
+        var a1 = Vector64.Load((sbyte*)ap + (offset + 16));
+        var a1h = Vector64.Load((sbyte*)ap + (offset + 24));
         c10 = Mac<TStart>(c10, a1, a1h, b0, b0h); c11 = Mac<TStart>(c11, a1, a1h, b1, b1h); c12 = Mac<TStart>(c12, a1, a1h, b2, b2h); c13 = Mac<TStart>(c13, a1, a1h, b3, b3h);
-        var a2 = Vector64.Load((sbyte*)ap + 32);
-        var a2h = Vector64.Load((sbyte*)ap + 40);
+        var a2 = Vector64.Load((sbyte*)ap + (offset + 32));
+        var a2h = Vector64.Load((sbyte*)ap + (offset + 40));
         c20 = Mac<TStart>(c20, a2, a2h, b0, b0h); c21 = Mac<TStart>(c21, a2, a2h, b1, b1h); c22 = Mac<TStart>(c22, a2, a2h, b2, b2h); c23 = Mac<TStart>(c23, a2, a2h, b3, b3h);
-        var a3 = Vector64.Load((sbyte*)ap + 48);
-        var a3h = Vector64.Load((sbyte*)ap + 56);
+        var a3 = Vector64.Load((sbyte*)ap + (offset + 48));
+        var a3h = Vector64.Load((sbyte*)ap + (offset + 56));
         c30 = Mac<TStart>(c30, a3, a3h, b0, b0h); c31 = Mac<TStart>(c31, a3, a3h, b1, b1h); c32 = Mac<TStart>(c32, a3, a3h, b2, b2h); c33 = Mac<TStart>(c33, a3, a3h, b3, b3h);
     }
 
