@@ -25,6 +25,10 @@ calibration="$shared/datasets/imagenet-sample"
 mkdir -p "$arm"
 
 export DOTNET_TieredCompilation=0 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+# W^X off: with it the runtime writes new code through a second mapping that qemu's translation cache does
+# not see, and stale code runs now and then (seen: "tensor[37].name = null" loading a valid model, a
+# NullReferenceException, SIGILL). tools/arm64/run-tests.sh sets the same for the test legs.
+export DOTNET_EnableWriteXorExecute=0
 export ICOUNT_PLUGIN=$arm/libicount.so
 [ "$ICOUNT_PLUGIN" -nt "$here/tools/icount.c" ] || gcc -O2 -shared -fPIC -o "$ICOUNT_PLUGIN" "$here/tools/icount.c"
 
