@@ -46,6 +46,25 @@ internal abstract unsafe class GemmKernel
         int nTileBegin, int nTileEnd, sbyte* output, int outputStride, byte* scratch);
 
     /// <summary>The whole product on the calling thread, output rows N bytes apart.</summary>
+    /// <summary>
+    /// Gathers the rows of row tiles [chunk, chunkEnd) (a short last tile repeats its last row) and packs
+    /// each tile's panel into <paramref name="panels"/>, one after another: every driver packs a chunk once
+    /// and then runs all its column tiles over it.
+    /// </summary>
+    protected void PackChunk(in GemmRows rows, int m, int k, int chunk, int chunkEnd,
+        sbyte** rowPointers, sbyte* im2col, byte* panels)
+    {
+        var layout = Layout;
+        int mr = layout.MR, panelBytes = layout.PanelBytes(k);
+        for (int mt = chunk; mt < chunkEnd; mt++)
+        {
+            int m0 = mt * mr, valid = Math.Min(mr, m - m0);
+            for (int r = 0; r < valid; r++) rowPointers[r] = rows.Row(m0 + r, im2col + (nint)r * k);
+            for (int r = valid; r < mr; r++) rowPointers[r] = rowPointers[valid - 1];
+            GemmPanel.Pack(layout, rowPointers, k, panels + (nint)(mt - chunk) * panelBytes);
+        }
+    }
+
     public void Run(in GemmRows rows, int m, PackedGemmWeights w, sbyte* output, byte* scratch) =>
         Run(rows, m, w, 0, MTiles(m), 0, w.NTiles, output, w.N, scratch);
 }
@@ -80,13 +99,7 @@ internal sealed unsafe class GemmKernel<TKernel> : GemmKernel where TKernel : st
         for (int chunk = mTileBegin; chunk < mTileEnd; chunk += chunkTiles)
         {
             int chunkEnd = Math.Min(mTileEnd, chunk + chunkTiles);
-            for (int mt = chunk; mt < chunkEnd; mt++)
-            {
-                int m0 = mt * mr, valid = Math.Min(mr, m - m0);
-                for (int r = 0; r < valid; r++) rowPointers[r] = rows.Row(m0 + r, im2col + (nint)r * k);
-                for (int r = valid; r < mr; r++) rowPointers[r] = rowPointers[valid - 1];
-                GemmPanel.Pack(layout, rowPointers, k, panels + (nint)(mt - chunk) * panelBytes);
-            }
+            PackChunk(rows, m, k, chunk, chunkEnd, rowPointers, im2col, panels);
 
             // Column tile outer: one B tile (NR x K) serves every packed row tile of the chunk in turn.
             for (int t = nTileBegin; t < nTileEnd; t++)

@@ -56,13 +56,7 @@ internal sealed unsafe class GemmNeonPairwiseKernel<TSimd> : GemmKernel where TS
         for (int chunk = mTileBegin; chunk < mTileEnd; chunk += chunkTiles)
         {
             int chunkEnd = Math.Min(mTileEnd, chunk + chunkTiles);
-            for (int mt = chunk; mt < chunkEnd; mt++)
-            {
-                int m0 = mt * mr, valid = Math.Min(mr, m - m0);
-                for (int r = 0; r < valid; r++) rowPointers[r] = rows.Row(m0 + r, im2col + (nint)r * k);
-                for (int r = valid; r < mr; r++) rowPointers[r] = rowPointers[valid - 1];
-                GemmPanel.Pack(layout, rowPointers, k, panels + (nint)(mt - chunk) * panelBytes);
-            }
+            PackChunk(rows, m, k, chunk, chunkEnd, rowPointers, im2col, panels);
             // Row tiles of the chunk with all 4 rows inside m (only the last tile of the product can be short).
             int fullTiles = Math.Min(chunkEnd, m / mr) - chunk;
 
