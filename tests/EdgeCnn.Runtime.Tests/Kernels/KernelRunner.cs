@@ -44,4 +44,22 @@ internal static unsafe class KernelRunner
             kernel.Run(input, o, packed);
         return output;
     }
+
+    /// <summary>
+    /// The depthwise kernel run over uneven row ranges (1, 2, 3, ... rows), as threads split a layer: a
+    /// kernel that carries state from row to row (the widened-row ring) must start afresh in each range.
+    /// </summary>
+    public static sbyte[] DepthwiseInRowRanges(DepthwiseKernel kernel, ConvCase c)
+    {
+        var packed = kernel.Pack(c.Weights, c.Bias, c.Multipliers, c.Geometry, c.Quantization);
+        var output = new sbyte[c.Geometry.OutputShape.Count];
+        fixed (sbyte* input = c.Input)
+        fixed (sbyte* o = output)
+        {
+            int rows = packed.OutputRows;
+            for (int begin = 0, size = 1; begin < rows; begin += size, size++)
+                kernel.Run(input, o, packed, begin, Math.Min(rows, begin + size));
+        }
+        return output;
+    }
 }
