@@ -121,7 +121,10 @@ static unsafe void MeasureLayers(string filter)
         Console.WriteLine($"  {layer.Name} ({layer.Macs / 1e6:F1} M MACs): reference {reference * 1e3:F2} ms ({layer.Macs / reference / 1e9:F2} GMAC/s)");
         IEnumerable<(string Name, Action Run)> candidates = layer.Depthwise
             ? KernelTable.Depthwise.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, DepthwiseAction(k, layer, output)))
-            : KernelTable.Gemm.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, GemmAction(k, layer, output)));
+            : KernelTable.Gemm.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, GemmAction(k, layer, output)))
+                .Concat(EdgeCnn.Kernels.FirstLayer.FirstLayerKernel.Applies(g)
+                    ? KernelTable.FirstLayer.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, FirstLayerAction(k, layer, output)))
+                    : []);
         foreach (var (name, run) in candidates)
         {
             double seconds = BestTime.SecondsPerCall(run, samples: 8);
@@ -146,6 +149,17 @@ static unsafe Action GemmAction(GemmKernel kernel, Layer layer, sbyte[] output)
         fixed (sbyte* o = output)
         fixed (byte* s = scratch)
             kernel.Run(GemmRows.Convolution(i, g, q.InZp), m, packed, o, s);
+    };
+}
+
+static unsafe Action FirstLayerAction(EdgeCnn.Kernels.FirstLayer.FirstLayerKernel kernel, Layer layer, sbyte[] output)
+{
+    var packed = kernel.Pack(layer.Weights, layer.Bias, layer.Multipliers, layer.Geometry, layer.Quantization);
+    return () =>
+    {
+        fixed (sbyte* i = layer.Input)
+        fixed (sbyte* o = output)
+            kernel.Run(i, o, packed);
     };
 }
 

@@ -36,11 +36,15 @@ internal static class KernelTable
         new DepthwiseNeon8c<PortableSimd>(new("DwConv_Int8_Vector128_8c", KernelOp.DepthwiseConv, KernelIsa.Vector128, 1, 8, 1)),
     ];
 
-    /// <summary>First layers (at most 4 input channels): the NEON GEMM microkernels fed by a direct gather.</summary>
+    /// <summary>
+    /// First layers (at most 4 input channels): the NEON GEMM microkernels fed by a direct gather; on x86
+    /// a vpdpbusd kernel that broadcasts its activations straight from the input.
+    /// </summary>
     public static readonly IReadOnlyList<FirstLayerKernel> FirstLayer =
     [
         new FirstLayerKernel<GemmNeonDot8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeonDot8x8<NeonSimd>>("Conv_Int8_NeonDot_FirstLayer", KernelIsa.NeonDot)),
         new FirstLayerKernel<GemmNeon8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeon8x8<NeonSimd>>("Conv_Int8_Neon_FirstLayer", KernelIsa.Neon)),
+        new FirstLayerAvxVnni6x16(new("Conv_Int8_AvxVnni_FirstLayer_6x16", KernelOp.FirstLayerConv, KernelIsa.AvxVnni, 6, 16, 4)),
     ];
 
     /// <summary>A first-layer row takes its tile from the GEMM microkernel it feeds.</summary>
