@@ -1,3 +1,4 @@
+using EdgeCnn.Execution.Steps;
 using EdgeCnn.Kernels.Depthwise;
 using EdgeCnn.Kernels.FirstLayer;
 using EdgeCnn.Kernels.Gemm;
@@ -59,6 +60,24 @@ internal static unsafe class KernelRunner
             int rows = packed.OutputRows;
             for (int begin = 0, size = 1; begin < rows; begin += size, size++)
                 kernel.Run(input, o, packed, begin, Math.Min(rows, begin + size));
+        }
+        return output;
+    }
+
+    /// <summary>The depthwise kernel run task by task as <see cref="DepthwisePartition"/> cuts the layer for <paramref name="threads"/> threads.</summary>
+    public static sbyte[] DepthwiseInTasks(DepthwiseKernel kernel, ConvCase c, int threads)
+    {
+        var packed = kernel.Pack(c.Weights, c.Bias, c.Multipliers, c.Geometry, c.Quantization);
+        var output = new sbyte[c.Geometry.OutputShape.Count];
+        var partition = DepthwisePartition.For(packed.OutputRows, kernel.ChannelBlocks(packed), threads);
+        fixed (sbyte* input = c.Input)
+        fixed (sbyte* o = output)
+        {
+            for (int t = partition.Tasks - 1; t >= 0; t--)
+            {
+                var (r0, r1, b0, b1) = partition.Task(t);
+                kernel.Run(input, o, packed, r0, r1, b0, b1);
+            }
         }
         return output;
     }

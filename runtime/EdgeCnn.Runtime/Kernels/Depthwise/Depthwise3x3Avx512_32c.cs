@@ -35,19 +35,27 @@ internal sealed unsafe class Depthwise3x3Avx512_32c : DepthwiseKernel
         return packed;
     }
 
-    public override void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w, int rowBegin, int rowEnd)
+    public override int ChannelBlocks(PackedDepthwiseWeights w) => w.Interleaved3x3 is { Width: Width } fast ? fast.Blocks : 1;
+
+    public override void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w, int rowBegin, int rowEnd) =>
+        Run(input, output, w, rowBegin, rowEnd, 0, ChannelBlocks(w));
+
+    public override void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w, int rowBegin, int rowEnd, int blockBegin, int blockEnd)
     {
         var fast = w.Interleaved3x3;
         if (fast is null || fast.Width != Width)
         {
-            _generic.Run(input, output, w, rowBegin, rowEnd);
+            // Not a 3x3 layer this kernel packed: one channel block, the generic kernel.
+            _generic.Run(input, output, w, rowBegin, rowEnd, blockBegin, blockEnd);
             return;
         }
+        if (blockBegin < 0 || blockEnd > fast.Blocks || blockBegin > blockEnd)
+            throw new ArgumentOutOfRangeException(nameof(blockBegin), $"channel blocks [{blockBegin}, {blockEnd}) outside [0, {fast.Blocks})");
         var g = w.Geometry;
         byte* scratch = stackalloc byte[(int)WidenedRowRing.ScratchBytes(g, Width)];
         var ring = new WidenedRowRing(input, g, w.InZp, Width, scratch);
         int c = g.OutC;
-        for (int b = 0; b < fast.Blocks; b++)
+        for (int b = blockBegin; b < blockEnd; b++)
         {
             ring.Select(b);
             int channels = Math.Min(Width, c - Width * b);

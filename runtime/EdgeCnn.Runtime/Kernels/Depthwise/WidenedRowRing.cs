@@ -112,7 +112,8 @@ internal unsafe ref struct WidenedRowRing
                     ch = 16;
                 }
                 for (; ch < channels; ch++) d[ch] = p[ch];
-                for (; ch < _width; ch++) d[ch] = 0;
+                for (; ch < _width && (ch & 15) != 0; ch++) d[ch] = 0;
+                for (; ch < _width; ch += 16) Vector256<short>.Zero.Store(d + ch);
             }
         }
     }
