@@ -80,12 +80,14 @@ internal sealed unsafe class Depthwise3x3AvxVnni32c : DepthwiseKernel
         Vector256<int> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8), b2 = Vector256.Load(bias + 16), b3 = Vector256.Load(bias + 24);
         Vector256<float> m0 = Vector256.Load(m), m1 = Vector256.Load(m + 8), m2 = Vector256.Load(m + 16), m3 = Vector256.Load(m + 24);
         // The output stage of Epilogue256: upper clamp in float, vcvtps2dq (half to even), saturating
-        // packs, zp added in int16, byte clamp; see there why it equals the reference rule.
+        // packs, zp added in int16, byte clamp (each clamp skipped when it cannot change a result); see
+        // there why it equals the reference rule.
         var hi = Vector256.Create(q.Hi);
         int zpOut = Requantization.MagicBits - q.MagicMinusZp;
         var zp = Vector256.Create((short)zpOut);
         var qmin = Vector256.Create((sbyte)(q.Lo + zpOut));
         var qmax = Vector256.Create((sbyte)(q.Hi + zpOut));
+        bool clampHigh = !q.NoConversionOverflow, clampBytes = q.ClampsBytes;
         for (int ow = 0; ow < outW; ow++)
         {
             Vector256<int> a0 = b0, a1 = b1, a2 = b2, a3 = b3;
@@ -101,15 +103,23 @@ internal sealed unsafe class Depthwise3x3AvxVnni32c : DepthwiseKernel
             a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Load(r2 + 32), Vector256.Load(wp + 288));
             a2 = AvxVnni.MultiplyWideningAndAdd(a2, Vector256.Load(r2 + 64), Vector256.Load(wp + 320));
             a3 = AvxVnni.MultiplyWideningAndAdd(a3, Vector256.Load(r2 + 96), Vector256.Load(wp + 352));
-            var i0 = Avx.ConvertToVector256Int32(Avx.Min(Avx.ConvertToVector256Single(a0) * m0, hi));
-            var i1 = Avx.ConvertToVector256Int32(Avx.Min(Avx.ConvertToVector256Single(a1) * m1, hi));
-            var i2 = Avx.ConvertToVector256Int32(Avx.Min(Avx.ConvertToVector256Single(a2) * m2, hi));
-            var i3 = Avx.ConvertToVector256Int32(Avx.Min(Avx.ConvertToVector256Single(a3) * m3, hi));
+            Vector256<float> v0 = Avx.ConvertToVector256Single(a0) * m0, v1 = Avx.ConvertToVector256Single(a1) * m1;
+            Vector256<float> v2 = Avx.ConvertToVector256Single(a2) * m2, v3 = Avx.ConvertToVector256Single(a3) * m3;
+            if (clampHigh)
+            {
+                v0 = Avx.Min(v0, hi);
+                v1 = Avx.Min(v1, hi);
+                v2 = Avx.Min(v2, hi);
+                v3 = Avx.Min(v3, hi);
+            }
+            Vector256<int> i0 = Avx.ConvertToVector256Int32(v0), i1 = Avx.ConvertToVector256Int32(v1);
+            Vector256<int> i2 = Avx.ConvertToVector256Int32(v2), i3 = Avx.ConvertToVector256Int32(v3);
             // Lane L: accumulators 0, 1 hold channels 16L+0..7, accumulators 2, 3 channels 16L+8..15, so
             // the two packs leave all 32 channels in order.
             var s01 = Avx2.AddSaturate(Avx2.PackSignedSaturate(i0, i1), zp);
             var s23 = Avx2.AddSaturate(Avx2.PackSignedSaturate(i2, i3), zp);
-            var bytes = Vector256.Min(Vector256.Max(Avx2.PackSignedSaturate(s01, s23), qmin), qmax);
+            var bytes = Avx2.PackSignedSaturate(s01, s23);
+            if (clampBytes) bytes = Vector256.Min(Vector256.Max(bytes, qmin), qmax);
             if (channels == Quad3x3Weights.Width) bytes.Store(dst);
             else if (channels == 16) bytes.GetLower().Store(dst);
             else for (int ch = 0; ch < channels; ch++) dst[ch] = bytes.GetElement(ch);

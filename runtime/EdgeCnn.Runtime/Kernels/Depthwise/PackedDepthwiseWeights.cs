@@ -27,7 +27,10 @@ internal sealed unsafe class PackedDepthwiseWeights
         Check.Multipliers(multipliers, g.OutC);
         Geometry = g;
         InZp = q.InZp;
-        Requantization = new Requantization(q.OutZp, q.QMin, q.QMax);
+        Requantization = new Requantization(q.OutZp, q.QMin, q.QMax)
+        {
+            NoConversionOverflow = Requantization.ConversionCannotOverflow(bias, multipliers, (long)g.KernelH * g.KernelW),
+        };
         int c = g.OutC;
         PaddedChannels = (c + ChannelPadding - 1) / ChannelPadding * ChannelPadding;
         int taps = g.KernelH * g.KernelW;

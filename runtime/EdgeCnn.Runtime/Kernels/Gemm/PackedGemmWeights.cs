@@ -31,7 +31,10 @@ internal sealed unsafe class PackedGemmWeights
         K = k;
         KGroups = layout.KGroups(k);
         NTiles = layout.NTiles(n);
-        Requantization = new Requantization(outZp, qmin, qmax);
+        Requantization = new Requantization(outZp, qmin, qmax)
+        {
+            NoConversionOverflow = Requantization.ConversionCannotOverflow(bias, multipliers, k),
+        };
 
         int padded = NTiles * layout.NR;
         _b = GC.AllocateArray<byte>(checked(NTiles * layout.TileBytes(k)) + 64, pinned: true);
