@@ -48,7 +48,17 @@ internal sealed unsafe class FirstLayerAvxVnni6x16 : FirstLayerKernel
         for (int tile = tileBegin; tile < tileEnd; tile++)
         {
             int m0 = tile * Rows, valid = Math.Min(Rows, m - m0);
-            for (int r = 0; r < Rows; r++)
+            if (valid == Rows && InteriorRun(input, inputEnd, g, rowK, image, oh, ow, rows))
+            {
+                // Six pixels of one output row, all inside: the pointers step along the row.
+                ow += Rows;
+                if (ow == g.OutW)
+                {
+                    ow = 0;
+                    if (++oh == g.OutH) (oh, image) = (0, image + 1);
+                }
+            }
+            else for (int r = 0; r < Rows; r++)
             {
                 if (r < valid)
                 {
@@ -77,6 +87,24 @@ internal sealed unsafe class FirstLayerAvxVnni6x16 : FirstLayerKernel
                         Buffer.MemoryCopy(partial + r * FirstLayerAvxVnniWeights.Channels, c + (nint)r * n, cols, cols);
             }
         }
+    }
+
+    /// <summary>
+    /// When output pixels (image, oh, ow .. ow + 5) lie in one output row and all their windows inside the
+    /// input (and the last one's last group before the input's end), sets rows[kh * Rows + r] for all six
+    /// and returns true; otherwise returns false and leaves the pixels to <see cref="WindowRows"/>.
+    /// </summary>
+    private static bool InteriorRun(sbyte* input, sbyte* inputEnd, in ConvGeometry g, int rowK, int image, int oh, int ow, sbyte** rows)
+    {
+        int top = oh * g.StrideH - g.PadTop, left = ow * g.StrideW - g.PadLeft;
+        if (ow + Rows > g.OutW || top < 0 || top + g.KernelH > g.InH || left < 0 || left + (Rows - 1) * g.StrideW + g.KernelW > g.InW)
+            return false;
+        nint inRow = (nint)g.InW * g.InC, step = (nint)g.StrideW * g.InC;
+        sbyte* p = input + (((nint)image * g.InH + top) * g.InW + left) * g.InC;
+        if (p + (g.KernelH - 1) * inRow + (Rows - 1) * step + rowK > inputEnd) return false;
+        for (int kh = 0; kh < g.KernelH; kh++, p += inRow)
+            for (int r = 0; r < Rows; r++) rows[kh * Rows + r] = p + r * step;
+        return true;
     }
 
     /// <summary>
