@@ -28,6 +28,10 @@ internal readonly struct Requantization
     public readonly float Hi;
     /// <summary>MagicBits - zp: subtracting it from the bits of v + Magic gives round(v) + zp.</summary>
     public readonly int MagicMinusZp;
+    /// <summary>The output zero point and the int8 clamp, as integers: output stages that saturate in
+    /// integers use them directly (deriving them from the float fields costs a checked conversion each,
+    /// per microkernel call).</summary>
+    public readonly int OutZp, QMin, QMax;
 
     public Requantization(int outZp, int qmin, int qmax)
     {
@@ -35,6 +39,9 @@ internal readonly struct Requantization
         Lo = qmin - outZp;
         Hi = qmax - outZp;
         MagicMinusZp = MagicBits - outZp;
+        OutZp = outZp;
+        QMin = qmin;
+        QMax = qmax;
     }
 
     /// <summary>
@@ -46,7 +53,7 @@ internal readonly struct Requantization
     public bool NoConversionOverflow { get; init; }
 
     /// <summary>Whether [qmin, qmax] is narrower than [-128, 127] (a fused activation): the int8 saturation alone is not the clamp.</summary>
-    public bool ClampsBytes => Lo + (MagicBits - MagicMinusZp) > -128 || Hi + (MagicBits - MagicMinusZp) < 127;
+    public bool ClampsBytes => QMin > -128 || QMax < 127;
 
     /// <summary>
     /// Whether every accumulator bias + sum of <paramref name="reduction"/> products (x - zp) * w, each at

@@ -87,4 +87,46 @@ public unsafe class EpilogueTests
         Assert.False(new Requantization(0, -128, 127).ClampsBytes);
         Assert.True(new Requantization(-128, -128, 127).ClampsBytes == false && new Requantization(-5, -5, 127).ClampsBytes);
     }
+
+    /// <summary>
+    /// The two-row store of the swapped-quads layout: accumulator lanes at packed positions p hold channel
+    /// PackedChannel(p); both rows come out in channel order and equal QuantMath.Requantize, with and
+    /// without the clamps, on extreme values.
+    /// </summary>
+    [Fact]
+    public void Avx2PairedEpilogueEqualsRequantizeInChannelOrder()
+    {
+        if (!Avx2.IsSupported) return;
+        var layout = GemmAvxVnni6x16.Layout;
+        Assert.True(layout.SwapMiddleQuads);
+        var random = new Random(79);
+        var m = stackalloc float[16]; // packed order
+        var out0 = stackalloc sbyte[16];
+        var out1 = stackalloc sbyte[16];
+        var multipliers = new[] { 0.5f, 1f, 1.5f, 1e-3f, 1e-9f, 7.3e3f, 1e30f, 0.37f };
+        foreach (var (zp, qmin, qmax) in new[] { (0, -128, 127), (5, 5, 127), (-3, -3, 40) })
+            foreach (bool proven in new[] { false, true })
+            {
+                var q = new Requantization(zp, qmin, qmax) { NoConversionOverflow = proven };
+                for (int round = 0; round < 100; round++)
+                {
+                    var acc = new int[2, 16]; // [row, packed position]
+                    for (int p = 0; p < 16; p++)
+                    {
+                        m[p] = proven ? 1e-6f * random.NextSingle() : multipliers[random.Next(multipliers.Length)];
+                        acc[0, p] = random.Next(int.MinValue, int.MaxValue);
+                        acc[1, p] = random.Next(-100000, 100000);
+                    }
+                    Vector256<int> Lanes(int row, int first) => Vector256.Create(acc[row, first], acc[row, first + 1], acc[row, first + 2], acc[row, first + 3],
+                        acc[row, first + 4], acc[row, first + 5], acc[row, first + 6], acc[row, first + 7]);
+                    new Epilogue256(m, q).StorePair(Lanes(0, 0), Lanes(0, 8), Lanes(1, 0), Lanes(1, 8), out0, out1);
+                    for (int p = 0; p < 16; p++)
+                    {
+                        int ch = layout.PackedChannel(p);
+                        Assert.Equal(QuantMath.Requantize(acc[0, p], m[p], zp, qmin, qmax), out0[ch]);
+                        Assert.Equal(QuantMath.Requantize(acc[1, p], m[p], zp, qmin, qmax), out1[ch]);
+                    }
+                }
+            }
+    }
 }

@@ -83,10 +83,9 @@ internal sealed unsafe class Depthwise3x3AvxVnni32c : DepthwiseKernel
         // packs, zp added in int16, byte clamp (each clamp skipped when it cannot change a result); see
         // there why it equals the reference rule.
         var hi = Vector256.Create(q.Hi);
-        int zpOut = Requantization.MagicBits - q.MagicMinusZp;
-        var zp = Vector256.Create((short)zpOut);
-        var qmin = Vector256.Create((sbyte)(q.Lo + zpOut));
-        var qmax = Vector256.Create((sbyte)(q.Hi + zpOut));
+        var zp = Vector256.Create((short)q.OutZp);
+        var qmin = Vector256.Create((sbyte)q.QMin);
+        var qmax = Vector256.Create((sbyte)q.QMax);
         bool clampHigh = !q.NoConversionOverflow, clampBytes = q.ClampsBytes;
         for (int ow = 0; ow < outW; ow++)
         {

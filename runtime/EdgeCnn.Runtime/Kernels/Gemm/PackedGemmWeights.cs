@@ -45,8 +45,8 @@ internal sealed unsafe class PackedGemmWeights
         {
             int sum = 0;
             for (int i = 0; i < k; i++) sum += weights[j * k + i];
-            _bias[j] = (bias.IsEmpty ? 0 : bias[j]) - fold * sum;
-            _multipliers[j] = multipliers[j];
+            _bias[layout.PackedChannel(j)] = (bias.IsEmpty ? 0 : bias[j]) - fold * sum;
+            _multipliers[layout.PackedChannel(j)] = multipliers[j];
         }
         PackB(layout, weights, n, k);
     }
@@ -82,7 +82,7 @@ internal sealed unsafe class PackedGemmWeights
         for (int j = 0; j < nr; j++)
         for (int e = 0; e < kg; e++)
         {
-            int row = t * nr + j, col = g * kg + e;
+            int row = t * nr + layout.PackedChannel(j), col = g * kg + e;
             sbyte w = row < n && col < k ? weights[row * k + col] : (sbyte)0;
             if (layout.ElementBytes == 1)
             {
