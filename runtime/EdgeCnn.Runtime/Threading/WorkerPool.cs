@@ -5,22 +5,26 @@ namespace EdgeCnn.Threading;
 /// <summary>
 /// A small persistent pool owned by one session: Threads - 1 helper threads that park on a semaphore
 /// between operators, plus the calling thread as worker 0. <see cref="Run"/> hands out task numbers
-/// through one interlocked counter, so a slow or preempted worker never holds up the rest, and allocates
-/// nothing. Which worker runs which task never changes the result: every task writes its own outputs
-/// with the same arithmetic. Dispose stops and joins the helpers.
+/// through one counter that also carries the run's generation, so a slow or preempted worker never holds
+/// up the rest: the caller waits for the tasks to be done, not for every helper to show up (a helper the
+/// OS has not scheduled yet finds its run over and takes nothing, and a late claim can never take a task
+/// of the next run). Allocates nothing. Which worker runs which task never changes the result: every task
+/// writes its own outputs with the same arithmetic. Dispose stops and joins the helpers.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _helpers;
     private readonly SemaphoreSlim[] _wake;
     private readonly long[] _helperAllocated;
-    // The caller waits for the helpers by spinning (up to SpinTicks), then on this monitor (no lazy allocation,
-    // unlike ManualResetEventSlim, whose lock object appears the first time a wait really blocks).
+    // The caller waits for the last task by spinning (up to SpinTicks), then on this monitor (no lazy
+    // allocation, unlike ManualResetEventSlim, whose lock object appears the first time a wait blocks).
     private readonly object _gate = new();
     private IParallelWork? _work;
     private int _tasks;
-    private int _next;
-    private int _running;
+    // (generation << 32) | next task: claimed with compare-and-swap, so only a worker of this generation
+    // ever moves it.
+    private long _claim;
+    private int _completed;
     private int _generation;
     private Exception? _error;
     private volatile bool _disposed;
@@ -70,31 +74,38 @@ internal sealed class WorkerPool : IDisposable
         }
         _work = work;
         _tasks = tasks;
-        _next = 0;
         _error = null;
-        Volatile.Write(ref _running, helpers + 1);
-        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _completed, 0);
+        int generation = _generation + 1;
+        // Publish the run: the work and counts above are written before the claim counter and the
+        // generation that make them reachable.
+        Interlocked.Exchange(ref _claim, (long)generation << 32);
+        Volatile.Write(ref _generation, generation);
         for (int i = 0; i < helpers; i++) _wake[i].Release();
-        Work(0);
-        WaitForHelpers();
+        Work(0, generation);
+        WaitForTasks(tasks);
+        // Close the run before the next one writes _tasks: a helper that read this run's exhausted claim
+        // and then the next run's larger task count must fail its compare-and-swap, not take a task past
+        // this run's end.
+        Interlocked.Exchange(ref _claim, ((long)generation << 32) | int.MaxValue);
         _work = null;
         if (_error is { } error) ExceptionDispatchInfo.Throw(error);
     }
 
-    private void WaitForHelpers()
+    private void WaitForTasks(int tasks)
     {
-        // Spin (yielding the core to other threads) for as long as helpers spin for work: a helper that is
-        // still on its last task usually ends within microseconds, while blocking here costs a futex wake
-        // of tens of microseconds per operator (seen on a 2-core VM: a third of MobileNetV2's waits blocked).
+        // Spin (yielding the core to other threads) for as long as helpers spin for work: a helper still on
+        // its last task usually ends within microseconds, while blocking here costs a futex wake of tens
+        // of microseconds per operator.
         long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
         var spinner = new SpinWait();
-        while (Volatile.Read(ref _running) != 0)
+        while (Volatile.Read(ref _completed) != tasks)
         {
             if (spinner.NextSpinWillYield && System.Diagnostics.Stopwatch.GetTimestamp() > deadline)
             {
                 lock (_gate)
                 {
-                    while (Volatile.Read(ref _running) != 0) Monitor.Wait(_gate);
+                    while (Volatile.Read(ref _completed) != tasks) Monitor.Wait(_gate);
                 }
                 return;
             }
@@ -124,28 +135,34 @@ internal sealed class WorkerPool : IDisposable
             seen = Volatile.Read(ref _generation);
             if (_disposed) return;
             Volatile.Write(ref _helperAllocated[worker - 1], GC.GetAllocatedBytesForCurrentThread());
-            Work(worker);
+            Work(worker, seen);
         }
     }
 
-    private void Work(int worker)
+    /// <summary>Claims and runs tasks of run <paramref name="generation"/> until none is left (or the run is over).</summary>
+    private void Work(int worker, int generation)
     {
-        try
+        while (true)
         {
-            var work = _work!;
-            int tasks = _tasks;
-            int t;
-            while ((t = Interlocked.Increment(ref _next) - 1) < tasks) work.Execute(t, worker);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref _error, e, null);
-            // Stop handing out the remaining tasks.
-            Volatile.Write(ref _next, int.MaxValue / 2);
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref _running) == 0)
+            long claim = Volatile.Read(ref _claim);
+            if ((int)(claim >> 32) != generation) return;
+            int task = (int)claim, tasks = _tasks;
+            if (task >= tasks) return;
+            if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim) continue;
+            // Holding a task of this run, the run cannot end, so _work and _tasks are this run's.
+            if (Volatile.Read(ref _error) is null)
+            {
+                try
+                {
+                    _work!.Execute(task, worker);
+                }
+                catch (Exception e)
+                {
+                    // The remaining tasks are claimed and counted without running.
+                    Interlocked.CompareExchange(ref _error, e, null);
+                }
+            }
+            if (Interlocked.Increment(ref _completed) == tasks)
             {
                 lock (_gate) Monitor.PulseAll(_gate);
             }

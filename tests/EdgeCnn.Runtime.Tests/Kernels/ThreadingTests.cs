@@ -95,6 +95,43 @@ public class ThreadingTests
         Assert.Equal(10, work.Count);
     }
 
+    /// <summary>
+    /// Runs of different sizes back to back, many thousand times: every task of every run runs exactly
+    /// once. A helper that wakes late (or reads one run's exhausted counter and the next run's task count)
+    /// must take nothing; a claim past a run's end once made a later run wait forever, hence the time limit.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task BackToBackRunsRunEveryTaskExactlyOnce(int threads)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var stress = Task.Run(() =>
+        {
+            using var pool = new WorkerPool(threads);
+            var work = new RecordingWork(16);
+            for (int run = 0; run < 20000; run++)
+            {
+                int tasks = 2 + run % 15;
+                work.Reset();
+                pool.Run(work, tasks);
+                for (int t = 0; t < 16; t++)
+                    if (work.Count(t) != (t < tasks ? 1 : 0)) return $"run {run} ({tasks} tasks): task {t} ran {work.Count(t)} times";
+            }
+            return "";
+        }, cancel);
+        // A run that waits for a task that never ends would hang the test instead of failing it.
+        Assert.Equal("", await stress.WaitAsync(TimeSpan.FromSeconds(60), cancel));
+    }
+
+    private sealed class RecordingWork(int capacity) : IParallelWork
+    {
+        private readonly int[] _counts = new int[capacity];
+        public int Count(int task) => Volatile.Read(ref _counts[task]);
+        public void Reset() => Array.Clear(_counts);
+        public void Execute(int task, int worker) => Interlocked.Increment(ref _counts[task]);
+    }
+
     private sealed class CountingWork : IParallelWork
     {
         private int _count;
