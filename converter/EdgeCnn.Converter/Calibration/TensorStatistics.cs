@@ -40,13 +40,32 @@ public sealed class TensorStatistics
         Count += values.Length;
     }
 
-    /// <summary>Min-max calibration needs only the extremes: a vector pass that skips NaN lanes.</summary>
+    /// <summary>Min-max calibration needs only the extremes.</summary>
     private void AddExtremes(ReadOnlySpan<float> values)
     {
-        var vmin = new Vector<float>(Min);
-        var vmax = new Vector<float>(Max);
-        var positiveInfinity = new Vector<float>(float.PositiveInfinity);
-        var negativeInfinity = new Vector<float>(float.NegativeInfinity);
+        var (min, max) = Extremes(values);
+        AddExtremes(min, max, values.Length);
+    }
+
+    /// <summary>Adds the extremes of <paramref name="count"/> values seen elsewhere (see <see cref="Extremes"/>).</summary>
+    public void AddExtremes(float min, float max, long count)
+    {
+        if (min < Min) Min = min; // NaN compares false both ways
+        if (max > Max) Max = max;
+        Count += count;
+    }
+
+    /// <summary>
+    /// The smallest and largest values, NaN skipped (+inf / -inf when there are none): a vector pass.
+    /// Min and max of a set do not depend on the order it is visited in, so extremes found image by image
+    /// on any thread and then combined are those of one pass over everything.
+    /// </summary>
+    public static (float Min, float Max) Extremes(ReadOnlySpan<float> values)
+    {
+        var vmin = new Vector<float>(float.PositiveInfinity);
+        var vmax = new Vector<float>(float.NegativeInfinity);
+        var positiveInfinity = vmin;
+        var negativeInfinity = vmax;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
             for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
@@ -56,7 +75,7 @@ public sealed class TensorStatistics
                 vmin = Vector.Min(vmin, Vector.ConditionalSelect(isNumber, v, positiveInfinity));
                 vmax = Vector.Max(vmax, Vector.ConditionalSelect(isNumber, v, negativeInfinity));
             }
-        float min = Min, max = Max;
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
         for (int lane = 0; lane < Vector<float>.Count; lane++)
         {
             min = MathF.Min(min, vmin[lane]);
@@ -68,9 +87,7 @@ public sealed class TensorStatistics
             if (v < min) min = v; // NaN compares false both ways
             if (v > max) max = v;
         }
-        Min = min;
-        Max = max;
-        Count += values.Length;
+        return (min, max);
     }
 
     /// <summary>Histogram of |x| over all values (the symmetric view entropy and MSE calibration search).</summary>

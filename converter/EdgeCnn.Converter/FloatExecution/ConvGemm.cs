@@ -21,18 +21,42 @@ internal static class ConvGemm
     public static void Run(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, int m, SpatialGeometry g, Span<float> y)
     {
+        int k = channels * g.KernelH * g.KernelW;
+        var packed = new float[PackedLength(m, k)];
+        PackWeights(weights, m, k, packed, FloatGemmKernel.Rows);
+        RunPacked(x, channels, h, w, packed, bias, m, g, y);
+    }
+
+    /// <summary>Floats of one group's packed weights: whole row blocks of K x <see cref="FloatGemmKernel.Rows"/>.</summary>
+    public static int PackedLength(int m, int k) => (m + FloatGemmKernel.Rows - 1) / FloatGemmKernel.Rows * k * FloatGemmKernel.Rows;
+
+    /// <summary>Every group of [group * m, k] weights packed, group after group (<see cref="PackedLength"/> floats each).</summary>
+    public static float[] PackAllGroups(float[] weights, int group, int m, int k)
+    {
+        int length = PackedLength(m, k);
+        var packed = new float[group * length];
+        for (int grp = 0; grp < group; grp++)
+            PackWeights(weights.AsSpan(grp * m * k, m * k), m, k, packed.AsSpan(grp * length, length), FloatGemmKernel.Rows);
+        return packed;
+    }
+
+    /// <summary><see cref="Run"/> with the weights already packed by <see cref="PackWeights"/>.</summary>
+    public static void RunPacked(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> packedWeights,
+        ReadOnlySpan<float> bias, int m, SpatialGeometry g, Span<float> y)
+    {
         int rows = FloatGemmKernel.Rows, cols = FloatGemmKernel.Columns;
         int k = channels * g.KernelH * g.KernelW, n = g.OutH * g.OutW;
         int panels = (n + cols - 1) / cols, rowBlocks = (m + rows - 1) / rows;
+        if (packedWeights.Length < rowBlocks * k * rows) throw new ArgumentException("packed weights too short for the group");
         float[] b = ArrayPool<float>.Shared.Rent(panels * k * cols);
-        float[] a = ArrayPool<float>.Shared.Rent(rowBlocks * k * rows);
-        var paddedBias = new float[rowBlocks * rows];
+        var a = packedWeights;
+        Span<float> paddedBias = rowBlocks * rows <= 1024 ? stackalloc float[rowBlocks * rows] : new float[rowBlocks * rows];
+        paddedBias.Clear();
         bias.CopyTo(paddedBias);
-        var tile = new float[rows * cols];
+        Span<float> tile = stackalloc float[rows * cols];
         try
         {
             PackInput(x, channels, h, w, g, b.AsSpan(0, panels * k * cols), k, cols);
-            PackWeights(weights, m, k, a.AsSpan(0, rowBlocks * k * rows), rows);
             int fullBlocks = m / rows;
             for (int panel = 0; panel < panels; panel++)
             {
@@ -48,8 +72,8 @@ internal static class ConvGemm
                         int kc = Math.Min(KBlock, k - k0);
                         var bSlice = bPanel.Slice(k0 * cols, kc * cols);
                         for (int block = 0; block < fullBlocks; block++)
-                            FloatGemmKernel.Compute(kc, a.AsSpan(block * k * rows + k0 * rows, kc * rows), bSlice,
-                                paddedBias.AsSpan(block * rows, rows), y.Slice(block * rows * n + j0), n, accumulate: k0 > 0);
+                            FloatGemmKernel.Compute(kc, a.Slice(block * k * rows + k0 * rows, kc * rows), bSlice,
+                                paddedBias.Slice(block * rows, rows), y.Slice(block * rows * n + j0), n, accumulate: k0 > 0);
                     }
                     firstEdgeBlock = fullBlocks;
                 }
@@ -58,16 +82,15 @@ internal static class ConvGemm
                 for (int block = firstEdgeBlock; block < rowBlocks; block++)
                 {
                     int r0 = block * rows, height = Math.Min(rows, m - r0);
-                    FloatGemmKernel.Compute(k, a.AsSpan(block * k * rows, k * rows), bPanel, paddedBias.AsSpan(r0, rows), tile, cols);
+                    FloatGemmKernel.Compute(k, a.Slice(block * k * rows, k * rows), bPanel, paddedBias.Slice(r0, rows), tile, cols);
                     for (int r = 0; r < height; r++)
-                        tile.AsSpan(r * cols, width).CopyTo(y.Slice((r0 + r) * n + j0, width));
+                        tile.Slice(r * cols, width).CopyTo(y.Slice((r0 + r) * n + j0, width));
                 }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(b);
-            ArrayPool<float>.Shared.Return(a);
         }
     }
 

@@ -49,6 +49,15 @@ internal static class VectorMath
     {
         var src = x.AsFloats();
         var result = GC.AllocateUninitializedArray<float>(src.Length);
+        Clamp(src, result, activation);
+        return new Tensor((int[])x.Shape.Clone(), result);
+    }
+
+    /// <summary>The same clamp over an array the caller owns, where it lies.</summary>
+    public static void ClampInPlace(float[] values, FusedActivation activation) => Clamp(values, values, activation);
+
+    private static void Clamp(float[] src, float[] result, FusedActivation activation)
+    {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -58,7 +67,6 @@ internal static class VectorMath
                 Vector.Max(Vector.Min(new Vector<float>(src, i), hi), lo).CopyTo(result, i);
         }
         for (; i < src.Length; i++) result[i] = activation.Apply(src[i]);
-        return new Tensor((int[])x.Shape.Clone(), result);
     }
 
     /// <summary>result[i] = a[i] op b[i].</summary>
