@@ -13,12 +13,22 @@ namespace EdgeCnn.CalibrationBench;
 /// </summary>
 internal static class StageProfile
 {
+    /// <summary>Operator type, convolutions split by kind (depthwise, 1x1, k x k), and the fused clamp.</summary>
+    private static string Label(ModelGraph graph, GraphNode node)
+    {
+        string label = node.OpType;
+        if (node.OpType == "Conv" && graph.GetValue(node.Inputs[1]).Constant is { Rank: 4 } w)
+            label = node.GetInt("group", 1) > 1 && w.Shape[1] == 1 ? $"Conv dw{w.Shape[2]}x{w.Shape[3]}"
+                : $"Conv {w.Shape[2]}x{w.Shape[3]}";
+        return node.Activation.IsNone ? label : $"{label}+{node.Activation}";
+    }
+
     public static void Run(ModelGraph graph, ImageFolder source, ModelInputBuilder inputs, int count, bool histograms)
     {
         var executor = new FloatExecutor(graph);
         var opOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
-            foreach (var output in node.Outputs) opOf[output] = node.Activation.IsNone ? node.OpType : $"{node.OpType}+{node.Activation}";
+            foreach (var output in node.Outputs) opOf[output] = Label(graph, node);
         var stats = new Dictionary<string, TensorStatistics>(StringComparer.Ordinal);
         var ms = new Dictionary<string, double>(StringComparer.Ordinal);
         void Add(string stage, double value) => ms[stage] = ms.GetValueOrDefault(stage) + value;

@@ -40,11 +40,8 @@ internal static class ConvKernels
             return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
         }
         // Depthwise: one input and one output channel per group.
-        var scratch = new float[DepthwiseConv.ScratchLength(h, wIn, g)];
         for (int b = 0; b < n; b++)
-        for (int ch = 0; ch < m; ch++)
-            DepthwiseConv.Channel(xs.AsSpan((b * c + ch) * h * wIn, h * wIn), h, wIn, ws.AsSpan(ch * kh * kw, kh * kw),
-                bias?[ch] ?? 0f, g, y.AsSpan((b * m + ch) * plane, plane), scratch);
+            DepthwiseConv.Run(xs.AsSpan(b * c * h * wIn, c * h * wIn), c, h, wIn, ws, bias, g, y.AsSpan(b * m * plane, m * plane));
         return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
     }
 
