@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.Calibration;
 
@@ -60,6 +61,7 @@ public sealed class TensorStatistics
     /// Min and max of a set do not depend on the order it is visited in, so extremes found image by image
     /// on any thread and then combined are those of one pass over everything.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max) Extremes(ReadOnlySpan<float> values)
     {
         var vmin = new Vector<float>(float.PositiveInfinity);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
@@ -41,6 +42,7 @@ internal static class ConvGemm
     }
 
     /// <summary><see cref="Run"/> with the weights already packed by <see cref="PackWeights"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPacked(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> packedWeights,
         ReadOnlySpan<float> bias, int m, SpatialGeometry g, Span<float> y)
     {
@@ -95,6 +97,7 @@ internal static class ConvGemm
     }
 
     /// <summary>im2col into panels: packed[panel][p][j] = the input under tap p for output pixel panel*cols + j (0 outside).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackInput(ReadOnlySpan<float> x, int channels, int h, int w, SpatialGeometry g, Span<float> packed, int k, int cols)
     {
         packed.Clear();
@@ -142,6 +145,7 @@ internal static class ConvGemm
     }
 
     /// <summary>Weights [m, k] into row blocks: packed[block][p][r] = w[block*rows + r, p] (0 past m).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackWeights(ReadOnlySpan<float> weights, int m, int k, Span<float> packed, int rows)
     {
         packed.Clear();

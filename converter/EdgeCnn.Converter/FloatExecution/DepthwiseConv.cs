@@ -18,6 +18,7 @@ internal static class DepthwiseConv
     /// <param name="kernels">Each channel's kh x kw weights.</param>
     /// <param name="bias">One value per channel, or empty for none.</param>
     /// <param name="y">The output planes, channels x g.OutH x g.OutW.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> kernels, ReadOnlySpan<float> bias,
         SpatialGeometry g, Span<float> y)
     {

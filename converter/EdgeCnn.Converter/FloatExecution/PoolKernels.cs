@@ -1,4 +1,5 @@
 using EdgeCnn.Converter.Graph;
+using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
@@ -9,6 +10,7 @@ internal static class PoolKernels
 
     public static Tensor[] AveragePool(OpContext ctx) => Pool(ctx, isMax: false);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor[] Pool(OpContext ctx, bool isMax)
     {
         var x = ctx.Input(0);
@@ -67,6 +69,7 @@ internal static class PoolKernels
     }
 
     /// <summary>GlobalAveragePool / GlobalMaxPool over every spatial dim; output keeps them as size 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Global(OpContext ctx, bool isMax)
     {
         var x = ctx.Input(0);
