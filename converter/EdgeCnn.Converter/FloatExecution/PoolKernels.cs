@@ -24,6 +24,13 @@ internal static class PoolKernels
         // Padded extent: windows that run past it (ceil_mode) do not count the overhang as padding.
         int paddedH = h + g.PadBottom, paddedW = w + g.PadRight;
         var xs = x.AsFloats();
+        if (isMax && !wantIndices)
+        {
+            var maxima = ctx.UninitializedFloats(ShapeMath.Product([n, c, oh, ow]));
+            for (int plane = 0; plane < n * c; plane++)
+                MaxPlane(xs.AsSpan(plane * h * w, h * w), h, w, kh, kw, g, maxima.AsSpan(plane * oh * ow, oh * ow));
+            return [new Tensor(SpatialGeometry.OutputShape(n, c, oh, ow, rank), maxima)];
+        }
         var y = new float[ShapeMath.Product([n, c, oh, ow])];
         var indices = wantIndices ? new long[y.Length] : null;
         for (int plane = 0; plane < n * c; plane++)
@@ -66,6 +73,48 @@ internal static class PoolKernels
         }
         var shape = SpatialGeometry.OutputShape(n, c, oh, ow, rank);
         return indices is null ? [new Tensor(shape, y)] : [new Tensor(shape, y), new Tensor((int[])shape.Clone(), indices)];
+    }
+
+    /// <summary>
+    /// One plane of MaxPool without indices, the general loop's result (the first value inside the
+    /// window, then any greater one, taps in (ky, kx) order) with the window's rows and columns clipped
+    /// to the input once per output row and column instead of tested tap by tap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPlane(ReadOnlySpan<float> x, int h, int w, int kh, int kw, SpatialGeometry g, Span<float> y)
+    {
+        int oh = g.OutH, ow = g.OutW;
+        Span<int> first = ow <= 1024 ? stackalloc int[ow] : new int[ow];
+        Span<int> last = ow <= 1024 ? stackalloc int[ow] : new int[ow];
+        for (int ox = 0; ox < ow; ox++)
+        {
+            int x0 = ox * g.StrideW - g.PadLeft;
+            // Taps kx with 0 <= x0 + kx * dilation < w.
+            first[ox] = x0 >= 0 ? 0 : Math.Min(kw, (-x0 + g.DilationW - 1) / g.DilationW);
+            last[ox] = x0 >= w ? 0 : Math.Min(kw, (w - 1 - x0) / g.DilationW + 1);
+        }
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int y0 = oy * g.StrideH - g.PadTop;
+            int kyFirst = y0 >= 0 ? 0 : Math.Min(kh, (-y0 + g.DilationH - 1) / g.DilationH);
+            int kyLast = y0 >= h ? 0 : Math.Min(kh, (h - 1 - y0) / g.DilationH + 1);
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x0 = ox * g.StrideW - g.PadLeft;
+                float acc = float.NegativeInfinity;
+                bool seen = false;
+                for (int ky = kyFirst; ky < kyLast; ky++)
+                {
+                    var row = x.Slice((y0 + ky * g.DilationH) * w);
+                    for (int kx = first[ox]; kx < last[ox]; kx++)
+                    {
+                        float v = row[x0 + kx * g.DilationW];
+                        if (v > acc || !seen) { acc = v; seen = true; }
+                    }
+                }
+                y[oy * ow + ox] = acc;
+            }
+        }
     }
 
     /// <summary>GlobalAveragePool / GlobalMaxPool over every spatial dim; output keeps them as size 1.</summary>
