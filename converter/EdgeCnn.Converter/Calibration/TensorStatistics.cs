@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.Calibration;
@@ -57,35 +58,57 @@ public sealed class TensorStatistics
     }
 
     /// <summary>
-    /// The smallest and largest values, NaN skipped (+inf / -inf when there are none): a vector pass.
-    /// Min and max of a set do not depend on the order it is visited in, so extremes found image by image
-    /// on any thread and then combined are those of one pass over everything.
+    /// The smallest and largest values, NaN skipped (+inf / -inf when there are none). Min and max of a
+    /// set do not depend on the order it is visited in, so extremes found image by image on any thread
+    /// and then combined are those of one pass over everything.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max) Extremes(ReadOnlySpan<float> values)
     {
-        var vmin = new Vector<float>(float.PositiveInfinity);
-        var vmax = new Vector<float>(float.NegativeInfinity);
-        var positiveInfinity = vmin;
-        var negativeInfinity = vmax;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var v = new Vector<float>(values[i..]);
-                var isNumber = Vector.Equals(v, v);
-                vmin = Vector.Min(vmin, Vector.ConditionalSelect(isNumber, v, positiveInfinity));
-                vmax = Vector.Max(vmax, Vector.ConditionalSelect(isNumber, v, negativeInfinity));
-            }
+        // Fast pass: four independent vector minima and maxima. Each lane keeps the smaller/larger
+        // operand; what a NaN does there differs by CPU (kept or dropped), so a NaN in the result sends
+        // the tensor to the pass that skips NaN explicitly.
+        int lanes = Vector<float>.Count, i = 0;
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        for (int lane = 0; lane < Vector<float>.Count; lane++)
+        if (Vector.IsHardwareAccelerated && values.Length >= 4 * lanes)
         {
-            min = MathF.Min(min, vmin[lane]);
-            max = MathF.Max(max, vmax[lane]);
+            ref float start = ref MemoryMarshal.GetReference(values);
+            var min0 = Vector.LoadUnsafe(ref start); var min1 = min0; var min2 = min0; var min3 = min0;
+            var max0 = min0; var max1 = min0; var max2 = min0; var max3 = min0;
+            for (; i <= values.Length - 4 * lanes; i += 4 * lanes)
+            {
+                var v0 = Vector.LoadUnsafe(ref start, (nuint)i);
+                var v1 = Vector.LoadUnsafe(ref start, (nuint)(i + lanes));
+                var v2 = Vector.LoadUnsafe(ref start, (nuint)(i + 2 * lanes));
+                var v3 = Vector.LoadUnsafe(ref start, (nuint)(i + 3 * lanes));
+                min0 = Vector.MinNative(v0, min0); max0 = Vector.MaxNative(v0, max0);
+                min1 = Vector.MinNative(v1, min1); max1 = Vector.MaxNative(v1, max1);
+                min2 = Vector.MinNative(v2, min2); max2 = Vector.MaxNative(v2, max2);
+                min3 = Vector.MinNative(v3, min3); max3 = Vector.MaxNative(v3, max3);
+            }
+            var vmin = Vector.Min(Vector.Min(min0, min1), Vector.Min(min2, min3));
+            var vmax = Vector.Max(Vector.Max(max0, max1), Vector.Max(max2, max3));
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                min = MathF.Min(min, vmin[lane]);
+                max = MathF.Max(max, vmax[lane]);
+            }
+            if (float.IsNaN(min) || float.IsNaN(max)) return SkippingNaN(values);
         }
         for (; i < values.Length; i++)
         {
             float v = values[i];
+            if (v < min) min = v; // NaN compares false both ways
+            if (v > max) max = v;
+        }
+        return (min, max);
+    }
+
+    private static (float Min, float Max) SkippingNaN(ReadOnlySpan<float> values)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (float v in values)
+        {
             if (v < min) min = v; // NaN compares false both ways
             if (v > max) max = v;
         }
