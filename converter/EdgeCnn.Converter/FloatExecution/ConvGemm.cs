@@ -1,4 +1,5 @@
 using System.Buffers;
+using EdgeCnn.Converter.Graph;
 using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.FloatExecution;
@@ -52,8 +53,9 @@ internal static class ConvGemm
     /// (later K blocks continue the sums in place), so the blocking changes no result.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <param name="activation">A fused clamp applied to the outputs as the last block of K stores them.</param>
     public static void RunPacked(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> packedWeights,
-        ReadOnlySpan<float> bias, int m, SpatialGeometry g, Span<float> y)
+        ReadOnlySpan<float> bias, int m, SpatialGeometry g, Span<float> y, FusedActivation activation = default)
     {
         int rows = FloatGemmKernel.Rows, cols = FloatGemmKernel.Columns;
         int k = channels * g.KernelH * g.KernelW, n = g.OutH * g.OutW;
@@ -85,6 +87,7 @@ internal static class ConvGemm
                 for (int k0 = 0; k0 < k; k0 += kBlock)
                 {
                     int kc = Math.Min(kBlock, k - k0);
+                    var clamp = k0 + kc == k ? activation : FusedActivation.None;
                     for (int q = 0; q < count; q++)
                     {
                         int j0 = (firstPanel + q) * cols, width = Math.Min(cols, n - j0);
@@ -100,9 +103,9 @@ internal static class ConvGemm
                             int j0 = (firstPanel + q) * cols;
                             var output = c.Slice(block * rows * ldc + j0);
                             if (inPlace && j0 + cols <= n)
-                                FloatGemmKernel.Compute(kc, aSlice, x.Slice(k0 * n + j0), n, blockBias, output, ldc, accumulate: k0 > 0);
+                                FloatGemmKernel.Compute(kc, aSlice, x.Slice(k0 * n + j0), n, blockBias, output, ldc, k0 > 0, clamp);
                             else
-                                FloatGemmKernel.Compute(kc, aSlice, b.AsSpan(q * kBlock * cols, kc * cols), cols, blockBias, output, ldc, accumulate: k0 > 0);
+                                FloatGemmKernel.Compute(kc, aSlice, b.AsSpan(q * kBlock * cols, kc * cols), cols, blockBias, output, ldc, k0 > 0, clamp);
                         }
                     }
                 }

@@ -36,12 +36,15 @@ internal static class ConvKernels
             for (int grp = 0; grp < group; grp++)
                 ConvGemm.RunPacked(xs.AsSpan((b * group + grp) * groupPlane, groupPlane), cPerGroup, h, wIn,
                     packed.AsSpan(grp * packedLength, packedLength), bias is null ? default : bias.AsSpan(grp * mPerGroup, mPerGroup),
-                    mPerGroup, g, y.AsSpan((b * m + grp * mPerGroup) * plane, mPerGroup * plane));
+                    mPerGroup, g, y.AsSpan((b * m + grp * mPerGroup) * plane, mPerGroup * plane), ctx.Node.Activation);
+            ctx.ActivationApplied = true;
             return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
         }
         // Depthwise: one input and one output channel per group.
         for (int b = 0; b < n; b++)
-            DepthwiseConv.Run(xs.AsSpan(b * c * h * wIn, c * h * wIn), c, h, wIn, ws, bias, g, y.AsSpan(b * m * plane, m * plane));
+            DepthwiseConv.Run(xs.AsSpan(b * c * h * wIn, c * h * wIn), c, h, wIn, ws, bias, g, y.AsSpan(b * m * plane, m * plane),
+                ctx.Node.Activation);
+        ctx.ActivationApplied = true;
         return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using EdgeCnn.Converter.Graph;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -18,10 +19,13 @@ internal static class DepthwiseConv
     /// <param name="kernels">Each channel's kh x kw weights.</param>
     /// <param name="bias">One value per channel, or empty for none.</param>
     /// <param name="y">The output planes, channels x g.OutH x g.OutW.</param>
+    /// <param name="activation">A fused clamp max(min(y, Max), Min) applied as the outputs are stored.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> kernels, ReadOnlySpan<float> bias,
-        SpatialGeometry g, Span<float> y)
+        SpatialGeometry g, Span<float> y, FusedActivation activation = default)
     {
+        // No activation clamps to the whole float range, which changes nothing (NaN stays NaN).
+        float lo = activation.IsNone ? float.NegativeInfinity : activation.Min, hi = activation.IsNone ? float.PositiveInfinity : activation.Max;
         int taps = g.KernelH * g.KernelW, plane = g.OutH * g.OutW;
         // Every channel writes the same interior positions of the padded planes, so the zeros around
         // them are written once.
@@ -33,8 +37,8 @@ internal static class DepthwiseConv
             var kernel = kernels.Slice(ch * taps, taps);
             float b = bias.IsEmpty ? 0f : bias[ch];
             var output = y.Slice(ch * plane, plane);
-            if (taps == 9) Rows3x3(scratch, offsets, kernel, b, g.OutH, g.OutW, rowStep, output);
-            else Rows(scratch, offsets, kernel, b, g.OutH, g.OutW, rowStep, output);
+            if (taps == 9) Rows3x3(scratch, offsets, kernel, b, lo, hi, g.OutH, g.OutW, rowStep, output);
+            else Rows(scratch, offsets, kernel, b, lo, hi, g.OutH, g.OutW, rowStep, output);
         }
     }
 
@@ -136,7 +140,7 @@ internal static class DepthwiseConv
 
     /// <summary>Any kernel size: the taps in a loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows(ReadOnlySpan<float> planes, int[] offsets, ReadOnlySpan<float> kernel, float bias,
+    private static void Rows(ReadOnlySpan<float> planes, int[] offsets, ReadOnlySpan<float> kernel, float bias, float lo, float hi,
         int oh, int ow, int rowStep, Span<float> y)
     {
         int taps = offsets.Length, lanes = Vector<float>.Count;
@@ -144,6 +148,8 @@ internal static class DepthwiseConv
         for (int t = 0; t < taps; t++) weights[t] = new Vector<float>(kernel[t]);
         ref float origin = ref MemoryMarshal.GetReference(planes);
         var vbias = new Vector<float>(bias);
+        var vlo = new Vector<float>(lo);
+        var vhi = new Vector<float>(hi);
         for (int oy = 0; oy < oh; oy++)
         {
             int rowBase = oy * rowStep;
@@ -155,13 +161,13 @@ internal static class DepthwiseConv
                     var acc = vbias;
                     for (int t = 0; t < taps; t++)
                         acc += weights[t] * Vector.LoadUnsafe(ref origin, (nuint)(rowBase + offsets[t] + ox));
-                    StoreRow(acc, outRow, ox);
+                    StoreRow(Vector.Max(Vector.Min(acc, vhi), vlo), outRow, ox);
                 }
             for (; ox < ow; ox++)
             {
                 float acc = bias;
                 for (int t = 0; t < taps; t++) acc += kernel[t] * planes[rowBase + offsets[t] + ox];
-                outRow[ox] = acc;
+                outRow[ox] = MathF.Max(MathF.Min(acc, hi), lo);
             }
         }
     }
@@ -183,7 +189,7 @@ internal static class DepthwiseConv
 
     /// <summary>3x3: the same sums as <see cref="Rows"/>, with the weights and tap offsets in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows3x3(ReadOnlySpan<float> planes, int[] offsets, ReadOnlySpan<float> kernel, float bias,
+    private static void Rows3x3(ReadOnlySpan<float> planes, int[] offsets, ReadOnlySpan<float> kernel, float bias, float lo, float hi,
         int oh, int ow, int rowStep, Span<float> y)
     {
         int lanes = Vector<float>.Count;
@@ -193,6 +199,8 @@ internal static class DepthwiseConv
         var w3 = new Vector<float>(kernel[3]); var w4 = new Vector<float>(kernel[4]); var w5 = new Vector<float>(kernel[5]);
         var w6 = new Vector<float>(kernel[6]); var w7 = new Vector<float>(kernel[7]); var w8 = new Vector<float>(kernel[8]);
         var vbias = new Vector<float>(bias);
+        var vlo = new Vector<float>(lo);
+        var vhi = new Vector<float>(hi);
         ref float origin = ref MemoryMarshal.GetReference(planes);
         ref float output = ref MemoryMarshal.GetReference(y);
         for (int oy = 0; oy < oh; oy++)
@@ -214,6 +222,7 @@ internal static class DepthwiseConv
                     acc += w6 * Vector.LoadUnsafe(ref at, o6);
                     acc += w7 * Vector.LoadUnsafe(ref at, o7);
                     acc += w8 * Vector.LoadUnsafe(ref at, o8);
+                    acc = Vector.Max(Vector.Min(acc, vhi), vlo);
                     if (ox <= ow - lanes) acc.StoreUnsafe(ref outRow, (nuint)ox);
                     else StoreRow(acc, y.Slice(oy * ow, ow), ox);
                 }
@@ -221,7 +230,7 @@ internal static class DepthwiseConv
             {
                 float acc = bias;
                 for (int t = 0; t < 9; t++) acc += kernel[t] * planes[oy * rowStep + offsets[t] + ox];
-                Unsafe.Add(ref outRow, ox) = acc;
+                Unsafe.Add(ref outRow, ox) = MathF.Max(MathF.Min(acc, hi), lo);
             }
         }
     }

@@ -139,7 +139,7 @@ public sealed class FloatExecutor
         {
             throw new ConversionException($"node {node.Describe()}: {e.Message}", e);
         }
-        if (!node.Activation.IsNone)
+        if (!node.Activation.IsNone && !ctx.ActivationApplied)
         {
             // A fresh output array (the kernel's own, not an input's) is clamped where it lies.
             var output = outputs[0];

@@ -1,3 +1,4 @@
+using EdgeCnn.Converter.Graph;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -25,8 +26,10 @@ internal static class FloatGemmKernel
     /// the order of the products, so the result is the same as one pass).
     /// </summary>
     /// <param name="accumulate">Start from the tile's current values instead of the bias (a later block of K).</param>
+    /// <param name="activation">A fused clamp max(min(c, Max), Min) applied as the tile is stored (the last block
+    /// of K only): the same operations as <see cref="VectorMath.Clamp"/>, without another pass over the output.</param>
     public static void Compute(int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, Span<float> c, int ldc,
-        bool accumulate = false)
+        bool accumulate = false, FusedActivation activation = default)
     {
         int cols = Columns;
         if (k < 1 || a.Length < k * Rows || ldb < cols || b.Length < (long)(k - 1) * ldb + cols || bias.Length < Rows || ldc < cols
@@ -35,12 +38,14 @@ internal static class FloatGemmKernel
         ref float a0 = ref Unsafe.AsRef(in a[0]);
         ref float b0 = ref Unsafe.AsRef(in b[0]);
         ref float bias0 = ref Unsafe.AsRef(in bias[0]);
-        if (cols == 32) Compute512(k, ref a0, ref b0, ldb, ref bias0, ref c[0], ldc, accumulate);
-        else Compute256(k, ref a0, ref b0, ldb, ref bias0, ref c[0], ldc, accumulate);
+        bool clamp = !activation.IsNone;
+        if (cols == 32) Compute512(k, ref a0, ref b0, ldb, ref bias0, ref c[0], ldc, accumulate, clamp, activation.Min, activation.Max);
+        else Compute256(k, ref a0, ref b0, ldb, ref bias0, ref c[0], ldc, accumulate, clamp, activation.Min, activation.Max);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute512(int k, ref float a, ref float b, nint ldb, ref float bias, ref float c, nint ldc, bool accumulate)
+    internal static void Compute512(int k, ref float a, ref float b, nint ldb, ref float bias, ref float c, nint ldc, bool accumulate,
+        bool clamp = false, float lo = 0f, float hi = 0f)
     {
         const int w = 16;
         var c00 = Vector512.Create(Unsafe.Add(ref bias, 0)); var c01 = c00;
@@ -77,6 +82,17 @@ internal static class FloatGemmKernel
             a = ref Unsafe.Add(ref a, Rows);
             b = ref Unsafe.Add(ref b, ldb);
         }
+        if (clamp)
+        {
+            var vlo = Vector512.Create(lo);
+            var vhi = Vector512.Create(hi);
+            c00 = Vector512.Max(Vector512.Min(c00, vhi), vlo); c01 = Vector512.Max(Vector512.Min(c01, vhi), vlo);
+            c10 = Vector512.Max(Vector512.Min(c10, vhi), vlo); c11 = Vector512.Max(Vector512.Min(c11, vhi), vlo);
+            c20 = Vector512.Max(Vector512.Min(c20, vhi), vlo); c21 = Vector512.Max(Vector512.Min(c21, vhi), vlo);
+            c30 = Vector512.Max(Vector512.Min(c30, vhi), vlo); c31 = Vector512.Max(Vector512.Min(c31, vhi), vlo);
+            c40 = Vector512.Max(Vector512.Min(c40, vhi), vlo); c41 = Vector512.Max(Vector512.Min(c41, vhi), vlo);
+            c50 = Vector512.Max(Vector512.Min(c50, vhi), vlo); c51 = Vector512.Max(Vector512.Min(c51, vhi), vlo);
+        }
         c00.StoreUnsafe(ref c, (nuint)(0 * ldc)); c01.StoreUnsafe(ref c, (nuint)(0 * ldc + w));
         c10.StoreUnsafe(ref c, (nuint)(1 * ldc)); c11.StoreUnsafe(ref c, (nuint)(1 * ldc + w));
         c20.StoreUnsafe(ref c, (nuint)(2 * ldc)); c21.StoreUnsafe(ref c, (nuint)(2 * ldc + w));
@@ -86,7 +102,8 @@ internal static class FloatGemmKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Compute256(int k, ref float a, ref float b, nint ldb, ref float bias, ref float c, nint ldc, bool accumulate)
+    internal static void Compute256(int k, ref float a, ref float b, nint ldb, ref float bias, ref float c, nint ldc, bool accumulate,
+        bool clamp = false, float lo = 0f, float hi = 0f)
     {
         const int w = 8;
         var c00 = Vector256.Create(Unsafe.Add(ref bias, 0)); var c01 = c00;
@@ -122,6 +139,17 @@ internal static class FloatGemmKernel
             c50 = Vector256.FusedMultiplyAdd(a5, b0, c50); c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
             a = ref Unsafe.Add(ref a, Rows);
             b = ref Unsafe.Add(ref b, ldb);
+        }
+        if (clamp)
+        {
+            var vlo = Vector256.Create(lo);
+            var vhi = Vector256.Create(hi);
+            c00 = Vector256.Max(Vector256.Min(c00, vhi), vlo); c01 = Vector256.Max(Vector256.Min(c01, vhi), vlo);
+            c10 = Vector256.Max(Vector256.Min(c10, vhi), vlo); c11 = Vector256.Max(Vector256.Min(c11, vhi), vlo);
+            c20 = Vector256.Max(Vector256.Min(c20, vhi), vlo); c21 = Vector256.Max(Vector256.Min(c21, vhi), vlo);
+            c30 = Vector256.Max(Vector256.Min(c30, vhi), vlo); c31 = Vector256.Max(Vector256.Min(c31, vhi), vlo);
+            c40 = Vector256.Max(Vector256.Min(c40, vhi), vlo); c41 = Vector256.Max(Vector256.Min(c41, vhi), vlo);
+            c50 = Vector256.Max(Vector256.Min(c50, vhi), vlo); c51 = Vector256.Max(Vector256.Min(c51, vhi), vlo);
         }
         c00.StoreUnsafe(ref c, (nuint)(0 * ldc)); c01.StoreUnsafe(ref c, (nuint)(0 * ldc + w));
         c10.StoreUnsafe(ref c, (nuint)(1 * ldc)); c11.StoreUnsafe(ref c, (nuint)(1 * ldc + w));

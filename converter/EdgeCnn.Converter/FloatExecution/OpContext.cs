@@ -14,6 +14,9 @@ internal sealed class OpContext(GraphNode node, Tensor?[] inputs, int opset,
 
     public int InputCount => Inputs.Length;
 
+    /// <summary>Set by a kernel that applied the node's fused activation to its output as it stored it.</summary>
+    public bool ActivationApplied { get; set; }
+
     /// <summary>Packed convolution weights shared across the executor's runs, or null (pack each time).</summary>
     public PackedWeightCache? PackedWeights { get; } = packedWeights;
 
