@@ -51,12 +51,14 @@ public sealed class ModelInputBuilder
     public Tensor Nchw(Image image)
     {
         var nhwc = Nhwc(image);
-        int h = NhwcShape[1], w = NhwcShape[2], c = NhwcShape[3];
+        int h = NhwcShape[1], w = NhwcShape[2], c = NhwcShape[3], plane = h * w;
         var nchw = new float[nhwc.Length];
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                for (int k = 0; k < c; k++)
-                    nchw[(k * h + y) * w + x] = nhwc[(y * w + x) * c + k];
+        // Channel k of pixel i goes to plane k: one pass over the pixels, one sequential writer per plane.
+        for (int k = 0; k < c; k++)
+        {
+            var target = nchw.AsSpan(k * plane, plane);
+            for (int i = 0, at = k; i < target.Length; i++, at += c) target[i] = nhwc[at];
+        }
         return new Tensor(NchwShape, nchw);
     }
 }
