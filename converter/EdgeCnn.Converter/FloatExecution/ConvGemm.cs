@@ -16,7 +16,10 @@ internal static class ConvGemm
     /// <summary>K per pass: a row block's A slice is 256 x 6 floats (6 KiB, in L1 while it meets every panel).</summary>
     private const int KBlock = 256;
 
-    /// <summary>Panels per column block: 16 B slices of 256 x 32 floats = 512 KiB, a quarter of this CPU's L2.</summary>
+    /// <summary>Weights up to this size (M x K floats) stay in L1 while the row blocks go round the panels.</summary>
+    private const int SmallWeightsBytes = 64 * 1024;
+
+    /// <summary>Panels per column block: the block's outputs (M x 512 floats) stay in L2 across the blocks of K.</summary>
     private const int PanelsInL2 = 16;
 
     /// <param name="x">The input image's channels of this group, [cPerGroup, h, w].</param>
@@ -47,13 +50,14 @@ internal static class ConvGemm
 
     /// <summary><see cref="Run"/> with the weights already packed by <see cref="PackWeights"/>.</summary>
     /// <remarks>
-    /// The loops of a blocked GEMM: output columns in blocks of panels whose B slices (K in blocks of
-    /// <see cref="KBlock"/>) stay in L2, and for each slice every row block's A slice, which stays in L1,
-    /// meets every panel of the block. Each output is still bias + the products in the order of K
-    /// (later K blocks continue the sums in place), so the blocking changes no result.
+    /// The loops of a blocked GEMM: output columns in blocks of <see cref="PanelsInL2"/> panels, K in
+    /// blocks of <see cref="KBlock"/>; within them each panel's B slice is packed into L1 and meets
+    /// every row block's A slice, which stay in L2 across the panels (as do the block's outputs across
+    /// the blocks of K). Each output is still bias + the products in the order of K (later K blocks
+    /// continue the sums in place), so the blocking changes no result.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     /// <param name="activation">A fused clamp applied to the outputs as the last block of K stores them.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPacked(ReadOnlySpan<float> x, int channels, int h, int w, ReadOnlySpan<float> packedWeights,
         ReadOnlySpan<float> bias, int m, SpatialGeometry g, Span<float> y, FusedActivation activation = default)
     {
@@ -73,7 +77,10 @@ internal static class ConvGemm
         bool exact = m % rows == 0 && n % cols == 0;
         int ldc = exact ? n : panels * cols;
         float[]? padded = exact ? null : ArrayPool<float>.Shared.Rent(rowBlocks * rows * ldc);
-        float[] b = ArrayPool<float>.Shared.Rent(panelsPerBlock * kBlock * cols);
+        // Small weights (A in L1) meet the panels row block by row block, so each block's outputs are
+        // written as a few sequential streams; larger ones meet each panel's B slice in L1 in turn.
+        bool rowBlocksOuter = (long)m * k * sizeof(float) <= SmallWeightsBytes;
+        float[] b = ArrayPool<float>.Shared.Rent((rowBlocksOuter ? panelsPerBlock : 1) * kBlock * cols);
         Span<float> paddedBias = rowBlocks * rows <= 1024 ? stackalloc float[rowBlocks * rows] : new float[rowBlocks * rows];
         paddedBias.Clear();
         bias.CopyTo(paddedBias);
@@ -88,25 +95,35 @@ internal static class ConvGemm
                 {
                     int kc = Math.Min(kBlock, k - k0);
                     var clamp = k0 + kc == k ? activation : FusedActivation.None;
-                    for (int q = 0; q < count; q++)
+                    if (rowBlocksOuter)
                     {
-                        int j0 = (firstPanel + q) * cols, width = Math.Min(cols, n - j0);
-                        if (!inPlace || width < cols)
-                            PackPanel(x, channels, h, w, g, j0, width, k0, kc, b.AsSpan(q * kBlock * cols, kc * cols), cols, segments);
-                    }
-                    for (int block = 0; block < rowBlocks; block++)
-                    {
-                        var aSlice = packedWeights.Slice(block * k * rows + k0 * rows, kc * rows);
-                        var blockBias = paddedBias.Slice(block * rows, rows);
+                        for (int q = 0; q < count; q++)
+                        {
+                            int j0 = (firstPanel + q) * cols, width = Math.Min(cols, n - j0);
+                            if (!inPlace || width < cols)
+                                PackPanel(x, channels, h, w, g, j0, width, k0, kc, b.AsSpan(q * kBlock * cols, kc * cols), cols, segments);
+                        }
+                        for (int block = 0; block < rowBlocks; block++)
                         for (int q = 0; q < count; q++)
                         {
                             int j0 = (firstPanel + q) * cols;
-                            var output = c.Slice(block * rows * ldc + j0);
-                            if (inPlace && j0 + cols <= n)
-                                FloatGemmKernel.Compute(kc, aSlice, x.Slice(k0 * n + j0), n, blockBias, output, ldc, k0 > 0, clamp);
-                            else
-                                FloatGemmKernel.Compute(kc, aSlice, b.AsSpan(q * kBlock * cols, kc * cols), cols, blockBias, output, ldc, k0 > 0, clamp);
+                            bool direct = inPlace && j0 + cols <= n;
+                            FloatGemmKernel.Compute(kc, packedWeights.Slice(block * k * rows + k0 * rows, kc * rows),
+                                direct ? x.Slice(k0 * n + j0) : b.AsSpan(q * kBlock * cols, kc * cols), direct ? n : cols,
+                                paddedBias.Slice(block * rows, rows), c.Slice(block * rows * ldc + j0), ldc, k0 > 0, clamp);
                         }
+                        continue;
+                    }
+                    for (int q = 0; q < count; q++)
+                    {
+                        int j0 = (firstPanel + q) * cols, width = Math.Min(cols, n - j0);
+                        bool direct = inPlace && width == cols;
+                        if (!direct) PackPanel(x, channels, h, w, g, j0, width, k0, kc, b, cols, segments);
+                        var bSlice = direct ? x.Slice(k0 * n + j0) : b.AsSpan(0, kc * cols);
+                        int ldb = direct ? n : cols;
+                        for (int block = 0; block < rowBlocks; block++)
+                            FloatGemmKernel.Compute(kc, packedWeights.Slice(block * k * rows + k0 * rows, kc * rows), bSlice, ldb,
+                                paddedBias.Slice(block * rows, rows), c.Slice(block * rows * ldc + j0), ldc, k0 > 0, clamp);
                     }
                 }
             }
