@@ -26,6 +26,8 @@ public sealed class ConvGemmTests
         { 3, 7, 30, 30, 1, 1, 1, 0, 0 }, // 1x1 read in place: 29 panels in two column blocks, partial rows
         { 40, 8, 24, 24, 3, 1, 1, 1, 1 }, // K = 360 over 18 panels: two column blocks, two blocks of K
         { 300, 12, 8, 4, 1, 1, 1, 0, 0 }, // 1x1 in place with K = 300, whole tiles only
+        { 64, 70, 6, 7, 3, 1, 1, 1, 1 }, // weights over 64 KiB: panels outer, partial rows and columns
+        { 600, 30, 8, 8, 1, 1, 1, 0, 0 }, // the same order for a 1x1 read in place, three blocks of K
     };
 
     /// <summary>
