@@ -1,4 +1,5 @@
 using EdgeCnn.Converter.Graph;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.FloatExecution;
@@ -27,8 +28,16 @@ internal static class PoolKernels
         if (isMax && !wantIndices)
         {
             var maxima = ctx.UninitializedFloats(ShapeMath.Product([n, c, oh, ow]));
+            bool separable = g.DilationH == 1 && g.DilationW == 1 && Vector.IsHardwareAccelerated;
+            var rowMaxima = separable ? new float[h * ow] : null;
+            var full = separable ? new float[w + Vector<float>.Count] : null;
             for (int plane = 0; plane < n * c; plane++)
-                MaxPlane(xs.AsSpan(plane * h * w, h * w), h, w, kh, kw, g, maxima.AsSpan(plane * oh * ow, oh * ow));
+            {
+                var input = xs.AsSpan(plane * h * w, h * w);
+                var output = maxima.AsSpan(plane * oh * ow, oh * ow);
+                if (separable && !ContainsNaN(input)) MaxPlaneByRows(input, h, w, kh, kw, g, output, rowMaxima!, full!);
+                else MaxPlane(input, h, w, kh, kw, g, output);
+            }
             return [new Tensor(SpatialGeometry.OutputShape(n, c, oh, ow, rank), maxima)];
         }
         var y = new float[ShapeMath.Product([n, c, oh, ow])];
@@ -113,6 +122,105 @@ internal static class PoolKernels
                     }
                 }
                 y[oy * ow + ox] = acc;
+            }
+        }
+    }
+
+    private static bool ContainsNaN(ReadOnlySpan<float> values)
+    {
+        int i = 0, lanes = Vector<float>.Count;
+        for (; i <= values.Length - lanes; i += lanes)
+        {
+            var v = new Vector<float>(values[i..]);
+            if (!Vector.EqualsAll(v, v)) return true;
+        }
+        for (; i < values.Length; i++)
+            if (float.IsNaN(values[i])) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="MaxPlane"/> (no dilation, no NaN in the plane) in two vector passes: each input row's
+    /// maximum over every window's columns, then each window's maximum over those rows. "The first
+    /// value, then any greater one" over the taps in (ky, kx) order picks the first of the largest
+    /// values; taken per row and then over the rows in order it picks the same one, so the result is
+    /// the general loop's bit for bit. (With NaN it would not: a NaN first in a later row would hide
+    /// that row, so such planes take the general loop.)
+    /// </summary>
+    /// <param name="rowMaxima">h x OutW floats of scratch.</param>
+    /// <param name="full">w + one vector of floats of scratch: a row's maxima at every column.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPlaneByRows(ReadOnlySpan<float> x, int h, int w, int kh, int kw, SpatialGeometry g, Span<float> y,
+        Span<float> rowMaxima, Span<float> full)
+    {
+        int oh = g.OutH, ow = g.OutW, lanes = Vector<float>.Count;
+        for (int iy = 0; iy < h; iy++)
+        {
+            var row = x.Slice(iy * w, w);
+            var maxima = rowMaxima.Slice(iy * ow, ow);
+            // full[c] = the window of kw columns starting at input column c, for c in 0 .. w - kw.
+            int starts = w - kw + 1, c = 0;
+            for (; c <= starts - lanes; c += lanes)
+            {
+                var acc = new Vector<float>(row[c..]);
+                for (int kx = 1; kx < kw; kx++)
+                {
+                    var v = new Vector<float>(row[(c + kx)..]);
+                    acc = Vector.ConditionalSelect(Vector.GreaterThan(v, acc), v, acc);
+                }
+                acc.CopyTo(full[c..]);
+            }
+            for (; c < starts; c++)
+            {
+                float acc = row[c];
+                for (int kx = 1; kx < kw; kx++) if (row[c + kx] > acc) acc = row[c + kx];
+                full[c] = acc;
+            }
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x0 = ox * g.StrideW - g.PadLeft;
+                if (x0 >= 0 && x0 + kw <= w)
+                {
+                    maxima[ox] = full[x0];
+                    continue;
+                }
+                // A window over the edge: its columns inside the row (none: -inf, like the general loop).
+                float acc = float.NegativeInfinity;
+                bool seen = false;
+                for (int kx = Math.Max(0, -x0); kx < kw && x0 + kx < w; kx++)
+                {
+                    float v = row[x0 + kx];
+                    if (v > acc || !seen) { acc = v; seen = true; }
+                }
+                maxima[ox] = acc;
+            }
+        }
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int y0 = oy * g.StrideH - g.PadTop;
+            int first = Math.Max(0, y0), end = Math.Min(h, y0 + kh);
+            var output = y.Slice(oy * ow, ow);
+            if (first >= end)
+            {
+                output.Fill(float.NegativeInfinity);
+                continue;
+            }
+            int ox = 0;
+            for (; ox <= ow - lanes; ox += lanes)
+            {
+                var acc = new Vector<float>(rowMaxima[(first * ow + ox)..]);
+                for (int iy = first + 1; iy < end; iy++)
+                {
+                    var v = new Vector<float>(rowMaxima[(iy * ow + ox)..]);
+                    acc = Vector.ConditionalSelect(Vector.GreaterThan(v, acc), v, acc);
+                }
+                acc.CopyTo(output[ox..]);
+            }
+            for (; ox < ow; ox++)
+            {
+                float acc = rowMaxima[first * ow + ox];
+                for (int iy = first + 1; iy < end; iy++) if (rowMaxima[iy * ow + ox] > acc) acc = rowMaxima[iy * ow + ox];
+                output[ox] = acc;
             }
         }
     }
