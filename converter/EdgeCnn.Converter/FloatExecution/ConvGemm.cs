@@ -1,6 +1,7 @@
 using System.Buffers;
-using EdgeCnn.Converter.Graph;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using EdgeCnn.Converter.Graph;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
@@ -179,7 +180,12 @@ internal static class ConvGemm
                 var target = dst.Slice(j + from - ox, to - from);
                 if (g.StrideW == 1) row.Slice(from + shift, to - from).CopyTo(target);
                 else
-                    for (int t = 0; t < target.Length; t++) target[t] = row[(from + t) * g.StrideW + shift];
+                {
+                    // Strided: unchecked, as oxFirst and oxEnd keep (from .. to - 1) * stride + shift inside the row.
+                    ref float src = ref Unsafe.Add(ref MemoryMarshal.GetReference(row), from * g.StrideW + shift);
+                    ref float dstRef = ref MemoryMarshal.GetReference(target);
+                    for (int t = 0; t < target.Length; t++) Unsafe.Add(ref dstRef, t) = Unsafe.Add(ref src, t * g.StrideW);
+                }
             }
         }
     }
