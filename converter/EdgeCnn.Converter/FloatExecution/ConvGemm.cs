@@ -73,11 +73,10 @@ internal static class ConvGemm
             && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
         int panelsPerBlock = Math.Min(panels, PanelsInL2);
         int kBlock = Math.Min(KBlock, k);
-        // Whole tiles go straight into the output; when M or N leaves partial tiles, everything goes
-        // into a padded buffer first and the valid part is copied out.
-        bool exact = m % rows == 0 && n % cols == 0;
-        int ldc = exact ? n : panels * cols;
-        float[]? padded = exact ? null : ArrayPool<float>.Shared.Rent(rowBlocks * rows * ldc);
+        // Whole tiles go straight into the output. Partial ones (the last row block when M is not a
+        // multiple of Rows, the last panel when N is not one of Columns) keep their sums in small edge
+        // buffers, whose valid part is copied out at the end.
+        var edges = new TileEdges(m, n, rows, cols);
         // Small weights (A in L1) meet the panels row block by row block, so each block's outputs are
         // written as a few sequential streams; larger ones meet each panel's B slice in L1 in turn.
         bool rowBlocksOuter = (long)m * k * sizeof(float) <= SmallWeightsBytes;
@@ -88,7 +87,6 @@ internal static class ConvGemm
         Span<int> segments = stackalloc int[3 * cols];
         try
         {
-            var c = exact ? y : padded.AsSpan(0, rowBlocks * rows * ldc);
             for (int firstPanel = 0; firstPanel < panels; firstPanel += panelsPerBlock)
             {
                 int count = Math.Min(panelsPerBlock, panels - firstPanel);
@@ -109,9 +107,10 @@ internal static class ConvGemm
                         {
                             int j0 = (firstPanel + q) * cols;
                             bool direct = inPlace && j0 + cols <= n;
+                            var c = edges.Tile(y, block, firstPanel + q, out int ldc);
                             FloatGemmKernel.Compute(kc, packedWeights.Slice(block * k * rows + k0 * rows, kc * rows),
                                 direct ? x.Slice(k0 * n + j0) : b.AsSpan(q * kBlock * cols, kc * cols), direct ? n : cols,
-                                paddedBias.Slice(block * rows, rows), c.Slice(block * rows * ldc + j0), ldc, k0 > 0, clamp);
+                                paddedBias.Slice(block * rows, rows), c, ldc, k0 > 0, clamp);
                         }
                         continue;
                     }
@@ -123,18 +122,20 @@ internal static class ConvGemm
                         var bSlice = direct ? x.Slice(k0 * n + j0) : b.AsSpan(0, kc * cols);
                         int ldb = direct ? n : cols;
                         for (int block = 0; block < rowBlocks; block++)
+                        {
+                            var c = edges.Tile(y, block, firstPanel + q, out int ldc);
                             FloatGemmKernel.Compute(kc, packedWeights.Slice(block * k * rows + k0 * rows, kc * rows), bSlice, ldb,
-                                paddedBias.Slice(block * rows, rows), c.Slice(block * rows * ldc + j0), ldc, k0 > 0, clamp);
+                                paddedBias.Slice(block * rows, rows), c, ldc, k0 > 0, clamp);
+                        }
                     }
                 }
             }
-            if (!exact)
-                for (int r = 0; r < m; r++) c.Slice(r * ldc, n).CopyTo(y.Slice(r * n, n));
+            edges.CopyOut(y);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(b);
-            if (padded is not null) ArrayPool<float>.Shared.Return(padded);
+            edges.Return();
         }
     }
 
