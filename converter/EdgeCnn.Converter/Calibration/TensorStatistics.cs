@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace EdgeCnn.Converter.Calibration;
 
@@ -22,24 +22,27 @@ public sealed class TensorStatistics
             AddExtremes(values);
             return;
         }
-        float min = Min, max = Max;
-        foreach (float v in values)
+        // Exact zeros (half of a ReLU output) stay out of the histograms: every range contains 0, so
+        // they quantize without error whatever the threshold, and as a spike in the first bin they
+        // would make entropy calibration favor absurdly small thresholds. NaN compares false both ways.
+        var (min, max) = Extremes(values);
+        if (Positive.Holds(max) && Negative.Holds(-min))
         {
-            if (float.IsNaN(v)) continue;
-            if (v < min) min = v;
-            if (v > max) max = v;
-            // Exact zeros (half of a ReLU output) stay out of the histograms: every range contains 0, so
-            // they quantize without error whatever the threshold, and as a spike in the first bin they
-            // would make entropy calibration favor absurdly small thresholds.
-            if (withHistogram && v != 0)
+            // No value will grow either histogram (the usual case once the first images have set the
+            // ranges): the same bins as Add, without its growth checks.
+            foreach (float v in values)
             {
-                if (v > 0) Positive.Add(v);
-                else Negative.Add(-v);
+                if (v > 0) Positive.AddHeld(v);
+                else if (v < 0) Negative.AddHeld(-v);
             }
         }
-        Min = min;
-        Max = max;
-        Count += values.Length;
+        else
+            foreach (float v in values)
+            {
+                if (v > 0) Positive.Add(v);
+                else if (v < 0) Negative.Add(-v);
+            }
+        AddExtremes(min, max, values.Length);
     }
 
     /// <summary>Min-max calibration needs only the extremes.</summary>
