@@ -10,10 +10,13 @@ using EdgeCnn.Model;
 // runs it (ImageNet mean/std preprocessing, min-max ranges), after a warm-up on two images.
 // Prints one JSON line with wall and CPU milliseconds per image (CPU time is the steadier figure on a
 // shared machine) and the threads used.
-//   EdgeCnn.CalibrationBench MODEL.onnx FOLDER [COUNT] [THREADS]
+// With --profile (after the other arguments): a table of where one thread's time goes instead.
+//   EdgeCnn.CalibrationBench MODEL.onnx FOLDER [COUNT] [THREADS] [--profile]
+bool profile = args.Contains("--profile");
+args = args.Where(a => a != "--profile").ToArray();
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: EdgeCnn.CalibrationBench MODEL.onnx FOLDER [COUNT] [THREADS]");
+    Console.Error.WriteLine("usage: EdgeCnn.CalibrationBench MODEL.onnx FOLDER [COUNT] [THREADS] [--profile]");
     return 2;
 }
 string modelPath = args[0];
@@ -32,6 +35,11 @@ var preprocessing = new Preprocessing
 };
 var inputs = new ModelInputBuilder(preprocessing, [1, 224, 224, 3]);
 var options = new CalibrationOptions { Threads = threads };
+if (profile)
+{
+    EdgeCnn.CalibrationBench.StageProfile.Run(graph, source, inputs, count, histograms: false);
+    return 0;
+}
 Func<int, Tensor> sample = i => inputs.Nchw(source.LoadImage(i));
 
 Calibrator.Run(graph, Math.Min(2, count), sample, options); // warm-up: JIT and pools

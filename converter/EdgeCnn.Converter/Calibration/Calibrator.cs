@@ -25,11 +25,72 @@ public static class Calibrator
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         bool histograms = options.Method != CalibrationMethod.MinMax;
 
-        // Images are independent: a batch of them runs at once, one per core, each keeping the
-        // activations it produced. Statistics then take each activation's values image by image in
-        // sample order (activations in parallel, as they are independent), so the ranges and histograms
-        // are the same whatever the number of cores.
         int workers = Math.Clamp(options.Threads ?? Environment.ProcessorCount, 1, sampleCount);
+        if (histograms) ObserveInBatches(executor, inputName, sampleCount, sample, workers, stats, shapes, progress);
+        else ObserveExtremes(executor, inputName, sampleCount, sample, workers, stats, shapes, progress);
+
+        // The model's input and its scores keep their full observed range whatever the method: clipping
+        // pixels loses nothing worth having, and clipping logits ties the top classes at the clip value,
+        // which breaks the ranking that top-1 depends on.
+        var unclipped = new HashSet<string>(graph.Inputs, StringComparer.Ordinal);
+        unclipped.UnionWith(graph.Outputs);
+        foreach (var node in graph.Nodes)
+            if (node.OpType is "Softmax" or "LogSoftmax" && node.Outputs.Any(graph.Outputs.Contains))
+                unclipped.Add(node.Inputs[0]);
+        var minMax = options with { Method = CalibrationMethod.MinMax };
+        var ranges = new Dictionary<string, ActivationRange>(StringComparer.Ordinal);
+        foreach (var (name, s) in stats) ranges[name] = RangeSelection.Select(s, unclipped.Contains(name) ? minMax : options);
+        return new CalibrationResult(options, sampleCount, ranges, stats, shapes);
+    }
+
+    /// <summary>
+    /// Min-max: every image runs on its own (one per core) with the executor reusing its arrays, and
+    /// leaves only each activation's extremes, found while the values are still in cache. The extremes
+    /// are combined in sample order, which gives the same ranges whatever the number of cores.
+    /// </summary>
+    private static void ObserveExtremes(FloatExecutor executor, string inputName, int sampleCount, Func<int, Tensor> sample,
+        int workers, Dictionary<string, TensorStatistics> stats, Dictionary<string, int[]> shapes, Action<int>? progress)
+    {
+        var perImage = new List<(string Name, float Min, float Max, int[] Shape, long Count)>[sampleCount];
+        int done = 0;
+        var progressLock = new Lock();
+        Parallel.For(0, sampleCount, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+        {
+            var seen = new List<(string, float, float, int[], long)>();
+            void Observe(string name, Tensor t)
+            {
+                if (t.Floats is null) return; // shape arithmetic (int64) is not an activation
+                var (min, max) = TensorStatistics.Extremes(t.Floats);
+                seen.Add((name, min, max, t.Shape, t.Floats.Length));
+            }
+            var input = sample(i);
+            Observe(inputName, input);
+            executor.Run(new Dictionary<string, Tensor> { [inputName] = input }, Observe, reuseBuffers: true);
+            perImage[i] = seen;
+            if (progress is null) return;
+            lock (progressLock) progress(++done);
+        });
+        foreach (var seen in perImage)
+            foreach (var (name, min, max, shape, count) in seen)
+            {
+                if (!stats.TryGetValue(name, out var s))
+                {
+                    stats[name] = s = new TensorStatistics();
+                    shapes[name] = (int[])shape.Clone();
+                }
+                s.AddExtremes(min, max, count);
+            }
+    }
+
+    /// <summary>
+    /// Histogram methods: a batch of images runs at once, one per core, each keeping the activations it
+    /// produced. Statistics then take each activation's values image by image in sample order
+    /// (activations in parallel, as they are independent), so the histograms, which grow with the values
+    /// they meet, are the same whatever the number of cores.
+    /// </summary>
+    private static void ObserveInBatches(FloatExecutor executor, string inputName, int sampleCount, Func<int, Tensor> sample,
+        int workers, Dictionary<string, TensorStatistics> stats, Dictionary<string, int[]> shapes, Action<int>? progress)
+    {
         for (int start = 0; start < sampleCount; start += workers)
         {
             int batch = Math.Min(workers, sampleCount - start);
@@ -60,23 +121,10 @@ public static class Calibrator
             Parallel.ForEach(byName, new ParallelOptions { MaxDegreeOfParallelism = workers }, entry =>
             {
                 var s = stats[entry.Key];
-                foreach (var t in entry.Value) s.Add(t.Floats!, histograms);
+                foreach (var t in entry.Value) s.Add(t.Floats!, withHistogram: true);
             });
             for (int j = 0; j < batch; j++) progress?.Invoke(start + j + 1);
         }
-
-        // The model's input and its scores keep their full observed range whatever the method: clipping
-        // pixels loses nothing worth having, and clipping logits ties the top classes at the clip value,
-        // which breaks the ranking that top-1 depends on.
-        var unclipped = new HashSet<string>(graph.Inputs, StringComparer.Ordinal);
-        unclipped.UnionWith(graph.Outputs);
-        foreach (var node in graph.Nodes)
-            if (node.OpType is "Softmax" or "LogSoftmax" && node.Outputs.Any(graph.Outputs.Contains))
-                unclipped.Add(node.Inputs[0]);
-        var minMax = options with { Method = CalibrationMethod.MinMax };
-        var ranges = new Dictionary<string, ActivationRange>(StringComparer.Ordinal);
-        foreach (var (name, s) in stats) ranges[name] = RangeSelection.Select(s, unclipped.Contains(name) ? minMax : options);
-        return new CalibrationResult(options, sampleCount, ranges, stats, shapes);
     }
 }
 

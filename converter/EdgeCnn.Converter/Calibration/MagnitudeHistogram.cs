@@ -28,6 +28,21 @@ public sealed class MagnitudeHistogram
         Total++;
     }
 
+    /// <summary>
+    /// True when no magnitude up to <paramref name="largest"/> would make <see cref="Add"/> grow the
+    /// range (nothing to add, or all of it below the current range), so <see cref="AddHeld"/> may be used.
+    /// </summary>
+    public bool Holds(float largest) => largest <= 0 || (Range > 0 && (double)largest < Range);
+
+    /// <summary><see cref="Add"/> for a positive magnitude that <see cref="Holds"/> vouched for: the same bin.</summary>
+    internal void AddHeld(float magnitude)
+    {
+        double m = magnitude;
+        int bin = (int)(m / Range * Bins);
+        _counts[Math.Min(bin, Bins - 1)]++;
+        Total++;
+    }
+
     private void Grow()
     {
         for (int i = 0; i < Bins / 2; i++) _counts[i] = _counts[2 * i] + _counts[2 * i + 1];

@@ -23,25 +23,28 @@ internal static class ConvKernels
         var xs = x.AsFloats();
         var ws = w.AsFloats();
         int oh = g.OutH, ow = g.OutW, plane = oh * ow;
-        var y = GC.AllocateUninitializedArray<float>(ShapeMath.Product([n, m, oh, ow])); // both paths write every output
+        var y = ctx.UninitializedFloats(ShapeMath.Product([n, m, oh, ow])); // both paths write every output
         int mPerGroup = m / group;
         if (cPerGroup > 1 || mPerGroup > 1)
         {
             // Dense and grouped convolutions: a packed FMA GEMM per group (almost all of a CNN's work).
-            int k = cPerGroup * kh * kw, groupPlane = cPerGroup * h * wIn;
+            int k = cPerGroup * kh * kw, groupPlane = cPerGroup * h * wIn, packedLength = ConvGemm.PackedLength(mPerGroup, k);
+            // Integer weights are converted afresh on every call: only float arrays are worth caching.
+            var packed = w.Floats is not null && ctx.PackedWeights is { } cache ? cache.Get(ws, group, mPerGroup, k)
+                : ConvGemm.PackAllGroups(ws, group, mPerGroup, k);
             for (int b = 0; b < n; b++)
             for (int grp = 0; grp < group; grp++)
-                ConvGemm.Run(xs.AsSpan((b * group + grp) * groupPlane, groupPlane), cPerGroup, h, wIn,
-                    ws.AsSpan(grp * mPerGroup * k, mPerGroup * k), bias is null ? default : bias.AsSpan(grp * mPerGroup, mPerGroup),
-                    mPerGroup, g, y.AsSpan((b * m + grp * mPerGroup) * plane, mPerGroup * plane));
+                ConvGemm.RunPacked(xs.AsSpan((b * group + grp) * groupPlane, groupPlane), cPerGroup, h, wIn,
+                    packed.AsSpan(grp * packedLength, packedLength), bias is null ? default : bias.AsSpan(grp * mPerGroup, mPerGroup),
+                    mPerGroup, g, y.AsSpan((b * m + grp * mPerGroup) * plane, mPerGroup * plane), ctx.Node.Activation);
+            ctx.ActivationApplied = true;
             return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
         }
         // Depthwise: one input and one output channel per group.
-        var scratch = new float[DepthwiseConv.ScratchLength(h, wIn, g)];
         for (int b = 0; b < n; b++)
-        for (int ch = 0; ch < m; ch++)
-            DepthwiseConv.Channel(xs.AsSpan((b * c + ch) * h * wIn, h * wIn), h, wIn, ws.AsSpan(ch * kh * kw, kh * kw),
-                bias?[ch] ?? 0f, g, y.AsSpan((b * m + ch) * plane, plane), scratch);
+            DepthwiseConv.Run(xs.AsSpan(b * c * h * wIn, c * h * wIn), c, h, wIn, ws, bias, g, y.AsSpan(b * m * plane, m * plane),
+                ctx.Node.Activation);
+        ctx.ActivationApplied = true;
         return new Tensor(SpatialGeometry.OutputShape(n, m, oh, ow, rank), y);
     }
 

@@ -12,7 +12,7 @@ internal static class ElementwiseKernels
         var shape = ShapeMath.Broadcast(a.Shape, b.Shape)
             ?? throw ctx.Fail($"cannot broadcast shapes {ShapeMath.Format(a.Shape)} and {ShapeMath.Format(b.Shape)}");
         if (a.IsFloating && b.IsFloating && a.Shape.AsSpan().SequenceEqual(b.Shape))
-            return new Tensor(shape, SameShape(a.Floats!, b.Floats!, op)); // residual adds: no index maps
+            return new Tensor(shape, SameShape(a.Floats!, b.Floats!, op, ctx.UninitializedFloats(a.Floats!.Length))); // residual adds: no index maps
         var mapA = ShapeMath.BroadcastIndexMap(a.Shape, shape);
         var mapB = ShapeMath.BroadcastIndexMap(b.Shape, shape);
         int n = mapA.Length;
@@ -49,9 +49,8 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>a[i] op b[i] for operands of one shape (the same IEEE operation per element as the broadcast loop).</summary>
-    private static float[] SameShape(float[] a, float[] b, char op)
+    private static float[] SameShape(float[] a, float[] b, char op, float[] result)
     {
-        var result = new float[a.Length];
         switch (op)
         {
             case '+': VectorMath.Combine<AddOp>(a, b, result); break;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using EdgeCnn.Converter.Graph;
 
 namespace EdgeCnn.Converter.FloatExecution;
@@ -8,7 +9,8 @@ namespace EdgeCnn.Converter.FloatExecution;
 /// (every intermediate tensor is reported to an observer), and the float side of accuracy reports.
 /// Convolutions, most of the work, run as a packed FMA GEMM (<see cref="ConvGemm"/>) or per-channel
 /// vector loops (<see cref="DepthwiseConv"/>), so calibrating on hundreds of images takes seconds; the
-/// rest stays plain loops. A Run shares nothing between calls: calibration runs images in parallel.
+/// rest stays plain loops. Runs may go on in parallel (calibration runs images at once): they share only
+/// the packed convolution weights and, one run at a time each, pools of reusable activation arrays.
 /// </summary>
 public sealed class FloatExecutor
 {
@@ -77,6 +79,8 @@ public sealed class FloatExecutor
     };
 
     private readonly ModelGraph _graph;
+    private readonly PackedWeightCache _packedWeights = new();
+    private readonly ConcurrentBag<BufferPool> _pools = [];
 
     public FloatExecutor(ModelGraph graph)
     {
@@ -94,35 +98,60 @@ public sealed class FloatExecutor
     /// <paramref name="observer"/>, when given, sees every node output as it is produced (name, tensor):
     /// the calibration records its ranges and histograms there.
     /// </summary>
-    public Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, Action<string, Tensor>? observer = null)
+    /// <param name="reuseBuffers">
+    /// Give an activation's array to a later output once its last reader has run (and keep the arrays
+    /// for the executor's next run). The observer must then be done with a tensor when its call returns.
+    /// The graph outputs returned are never reused.
+    /// </param>
+    public Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, Action<string, Tensor>? observer = null,
+        bool reuseBuffers = false)
     {
-        var values = RunAll(inputs, observer, keepAll: false);
-        var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var name in _graph.Outputs) outputs[name] = values[name];
-        return outputs;
+        BufferPool? pool = null;
+        if (reuseBuffers && !_pools.TryTake(out pool)) pool = new BufferPool();
+        try
+        {
+            var values = RunAll(inputs, observer, keepAll: false, pool is null ? null : new RunBuffers(pool));
+            var outputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (var name in _graph.Outputs) outputs[name] = values[name];
+            return outputs;
+        }
+        finally
+        {
+            if (pool is not null) _pools.Add(pool);
+        }
     }
 
     /// <summary>Runs the graph and returns every value it computed (inputs, constants, intermediates, outputs).</summary>
     public Dictionary<string, Tensor> RunAll(IReadOnlyDictionary<string, Tensor> inputs, Action<string, Tensor>? observer = null) =>
-        RunAll(inputs, observer, keepAll: true);
+        RunAll(inputs, observer, keepAll: true, buffers: null);
 
     /// <summary>Runs one node on the given input tensors (constant folding uses this).</summary>
-    public static Tensor[] RunNode(GraphNode node, Tensor?[] inputs, int opset)
+    public static Tensor[] RunNode(GraphNode node, Tensor?[] inputs, int opset) => RunNode(new OpContext(node, inputs, opset));
+
+    private static Tensor[] RunNode(OpContext ctx)
     {
+        var node = ctx.Node;
         if (!Kernels.TryGetValue(node.OpType, out var kernel))
             throw new ConversionException($"node {node.Describe()}: the float executor has no kernel for operator '{node.OpType}'");
         Tensor[] outputs;
-        try { outputs = kernel(new OpContext(node, inputs, opset)); }
+        try { outputs = kernel(ctx); }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException or InvalidCastException or DivideByZeroException)
         {
             throw new ConversionException($"node {node.Describe()}: {e.Message}", e);
         }
-        if (!node.Activation.IsNone)
-            outputs[0] = VectorMath.Clamp(outputs[0], node.Activation);
+        if (!node.Activation.IsNone && !ctx.ActivationApplied)
+        {
+            // A fresh output array (the kernel's own, not an input's) is clamped where it lies.
+            var output = outputs[0];
+            bool shared = output.Floats is null || ctx.Inputs.Any(input => ReferenceEquals(input?.Floats, output.Floats));
+            if (shared) outputs[0] = VectorMath.Clamp(output, node.Activation);
+            else VectorMath.ClampInPlace(output.Floats!, node.Activation);
+        }
         return outputs;
     }
 
-    private Dictionary<string, Tensor> RunAll(IReadOnlyDictionary<string, Tensor> inputs, Action<string, Tensor>? observer, bool keepAll)
+    private Dictionary<string, Tensor> RunAll(IReadOnlyDictionary<string, Tensor> inputs, Action<string, Tensor>? observer, bool keepAll,
+        RunBuffers? buffers)
     {
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var v in _graph.Values.Values)
@@ -152,18 +181,21 @@ public sealed class FloatExecutor
                 args[k] = values.TryGetValue(name, out var t) ? t
                     : throw new ConversionException($"node {node.Describe()}: input '{name}' has not been computed");
             }
-            var results = RunNode(node, args, _graph.OpsetVersion);
+            var results = RunNode(new OpContext(node, args, _graph.OpsetVersion, buffers, _packedWeights));
             for (int k = 0; k < node.Outputs.Count && k < results.Length; k++)
             {
                 string name = node.Outputs[k];
                 if (name.Length == 0) continue;
+                if (values.Remove(name, out var replaced)) buffers?.Release(replaced);
                 values[name] = results[k];
+                buffers?.Hold(results[k]);
                 observer?.Invoke(name, results[k]);
             }
             if (!keepAll)
                 foreach (var input in node.Inputs)
-                    if (input.Length > 0 && lastUse[input] == i && !keep.Contains(input) && !_graph.IsConstant(input) && !_graph.Inputs.Contains(input))
-                        values.Remove(input);
+                    if (input.Length > 0 && lastUse[input] == i && !keep.Contains(input) && !_graph.IsConstant(input) && !_graph.Inputs.Contains(input)
+                        && values.Remove(input, out var dead))
+                        buffers?.Release(dead);
         }
         foreach (var name in _graph.Outputs)
             if (!values.ContainsKey(name))

@@ -1,10 +1,12 @@
 using EdgeCnn.Converter.Graph;
+using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
 /// <summary>Gemm (transA, transB, alpha, beta, broadcast C) and MatMul with numpy semantics.</summary>
 internal static class MatrixKernels
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Gemm(OpContext ctx)
     {
         var a = ctx.Input(0);
@@ -50,6 +52,7 @@ internal static class MatrixKernels
     }
 
     /// <summary>MatMul: 1-D operands are promoted (and the added dim removed), batch dims broadcast.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor MatMul(OpContext ctx)
     {
         var a = ctx.Input(0);

@@ -3,14 +3,28 @@ using EdgeCnn.Converter.Graph;
 namespace EdgeCnn.Converter.FloatExecution;
 
 /// <summary>What a kernel sees: the node (attributes), its input tensors (null for omitted optional
-/// inputs) and the graph's opset, which selects between the operator's versions.</summary>
-internal sealed class OpContext(GraphNode node, Tensor?[] inputs, int opset)
+/// inputs) and the graph's opset, which selects between the operator's versions. Inside a run of the
+/// executor it also carries the run's reusable buffers and the packed weights.</summary>
+internal sealed class OpContext(GraphNode node, Tensor?[] inputs, int opset,
+    RunBuffers? buffers = null, PackedWeightCache? packedWeights = null)
 {
     public GraphNode Node { get; } = node;
     public Tensor?[] Inputs { get; } = inputs;
     public int Opset { get; } = opset;
 
     public int InputCount => Inputs.Length;
+
+    /// <summary>Set by a kernel that applied the node's fused activation to its output as it stored it.</summary>
+    public bool ActivationApplied { get; set; }
+
+    /// <summary>Packed convolution weights shared across the executor's runs, or null (pack each time).</summary>
+    public PackedWeightCache? PackedWeights { get; } = packedWeights;
+
+    /// <summary>
+    /// An output array of <paramref name="length"/> floats that may hold old values: only for kernels
+    /// that write every element. Reused from earlier outputs inside a run of the executor.
+    /// </summary>
+    public float[] UninitializedFloats(int length) => buffers?.Rent(length) ?? GC.AllocateUninitializedArray<float>(length);
 
     public Tensor Input(int index) =>
         index < Inputs.Length && Inputs[index] is { } t ? t

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using EdgeCnn.Converter.Graph;
+using System.Runtime.CompilerServices;
 
 namespace EdgeCnn.Converter.FloatExecution;
 
@@ -8,6 +9,7 @@ namespace EdgeCnn.Converter.FloatExecution;
 internal static class VectorMath
 {
     /// <summary>y[i] += a * x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(Span<float> y, ReadOnlySpan<float> x, float a)
     {
         int i = 0;
@@ -23,6 +25,7 @@ internal static class VectorMath
     }
 
     /// <summary>Sum of a[i] * b[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int i = 0;
@@ -49,6 +52,16 @@ internal static class VectorMath
     {
         var src = x.AsFloats();
         var result = GC.AllocateUninitializedArray<float>(src.Length);
+        Clamp(src, result, activation);
+        return new Tensor((int[])x.Shape.Clone(), result);
+    }
+
+    /// <summary>The same clamp over an array the caller owns, where it lies.</summary>
+    public static void ClampInPlace(float[] values, FusedActivation activation) => Clamp(values, values, activation);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Clamp(float[] src, float[] result, FusedActivation activation)
+    {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -58,10 +71,10 @@ internal static class VectorMath
                 Vector.Max(Vector.Min(new Vector<float>(src, i), hi), lo).CopyTo(result, i);
         }
         for (; i < src.Length; i++) result[i] = activation.Apply(src[i]);
-        return new Tensor((int[])x.Shape.Clone(), result);
     }
 
     /// <summary>result[i] = a[i] op b[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Combine<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result) where TOp : struct, IBinaryFloatOp
     {
         int i = 0;

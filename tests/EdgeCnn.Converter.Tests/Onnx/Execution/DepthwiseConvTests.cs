@@ -58,4 +58,48 @@ public sealed class DepthwiseConvTests
         for (int i = 0; i < n; i++) v[i] = rnd.NextSingle() * 2 - 1;
         return v;
     }
+
+    /// <summary>
+    /// Bit for bit the sum the kernel specifies, y = bias then y += w * x over the taps in (ky, kx) order
+    /// with zeros for the padding, in float: 3x3 (its own register path) and 5x5 (the tap loop), widths
+    /// below, at and past the vector width, strides 1 and 2, uneven padding.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 3, 5, 1, 1, 1)]
+    [InlineData(3, 7, 8, 1, 1, 1)]
+    [InlineData(3, 9, 19, 1, 0, 2)]
+    [InlineData(3, 12, 17, 2, 1, 1)]
+    [InlineData(3, 11, 34, 2, 0, 1)]
+    [InlineData(5, 10, 21, 1, 2, 2)]
+    [InlineData(5, 13, 18, 2, 2, 1)]
+    public void Equals_the_float_sum_in_tap_order(int k, int h, int w, int stride, int padBegin, int padEnd)
+    {
+        const int c = 3;
+        var rnd = new Random(h * 100 + w + k);
+        var x = new Tensor([1, c, h, w], Random(rnd, c * h * w));
+        var weights = new Tensor([c, 1, k, k], Random(rnd, c * k * k));
+        var bias = new Tensor([c], Random(rnd, c));
+        var node = new GraphNode("Conv", "dw", ["x", "w", "b"], ["y"])
+            .SetAttribute("group", NodeAttribute.Of((long)c))
+            .SetAttribute("strides", NodeAttribute.Of(new long[] { stride, stride }))
+            .SetAttribute("pads", NodeAttribute.Of(new long[] { padBegin, padBegin, padEnd, padEnd }));
+        var y = FloatExecutor.RunNode(node, [x, weights, bias], 13)[0].AsFloats();
+        int oh = (h + padBegin + padEnd - k) / stride + 1, ow = (w + padBegin + padEnd - k) / stride + 1;
+        var xs = x.AsFloats();
+        var ws = weights.AsFloats();
+        for (int o = 0; o < c; o++)
+        for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+        {
+            float acc = bias.AsFloats()[o];
+            for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+            {
+                int iy = oy * stride - padBegin + ky, ix = ox * stride - padBegin + kx;
+                float v = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0f : xs[(o * h + iy) * w + ix];
+                acc += ws[(o * k + ky) * k + kx] * v;
+            }
+            Assert.Equal(acc, y[(o * oh + oy) * ow + ox]);
+        }
+    }
 }
