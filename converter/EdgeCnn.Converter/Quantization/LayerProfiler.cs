@@ -21,7 +21,13 @@ public static class LayerProfiler
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least one thread");
         var definition = model.Definition;
         var plan = ExecutionPlan.Build(definition, new ModelConstants(definition), shareMemory: true);
-        var arena = new byte[Math.Max(plan.Arena.PeakBytes, 1)];
+        // Pinned and 64-byte aligned like a session's arena: tasks that split a layer at 64-byte
+        // boundaries must not share cache lines here either.
+        int length = (int)Math.Max(plan.Arena.PeakBytes, 1);
+        var storage = GC.AllocateArray<byte>(length + 64, pinned: true);
+        int padding;
+        unsafe { padding = (int)((64 - ((nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref storage[0]) & 63)) & 63); }
+        var arena = storage.AsSpan(padding, length);
         foreach (var (slot, data) in plan.Preloaded) data.CopyTo(slot.Bytes(arena));
         var steps = plan.Steps;
         var ticks = new long[steps.Length][];

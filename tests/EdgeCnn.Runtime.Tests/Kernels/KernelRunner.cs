@@ -69,7 +69,7 @@ internal static unsafe class KernelRunner
     {
         var packed = kernel.Pack(c.Weights, c.Bias, c.Multipliers, c.Geometry, c.Quantization);
         var output = new sbyte[c.Geometry.OutputShape.Count];
-        var partition = DepthwisePartition.For(packed.OutputRows, kernel.ChannelBlocks(packed), threads);
+        var partition = DepthwisePartition.For(packed.OutputRows, kernel.ChannelBlocks(packed), c.Geometry.OutC, threads);
         fixed (sbyte* input = c.Input)
         fixed (sbyte* o = output)
         {

@@ -176,7 +176,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                 if (_gemm is not null)
                 {
                     // Every group has the same shape, so one partition serves all; tasks run group by group.
-                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads);
+                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads, _geometry.OutC);
                     tasks = _partition.Tasks * _gemmWeights.Length;
                 }
                 else if (_firstLayer is not null)
@@ -188,7 +188,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                 }
                 else
                 {
-                    _depthwisePartition = DepthwisePartition.For(_depthwiseWeights!.OutputRows, _depthwise!.ChannelBlocks(_depthwiseWeights), context.Threads);
+                    _depthwisePartition = DepthwisePartition.For(_depthwiseWeights!.OutputRows, _depthwise!.ChannelBlocks(_depthwiseWeights), _geometry.OutC, context.Threads);
                     tasks = _depthwisePartition.Tasks;
                 }
                 context.Pool.Run(this, tasks);
