@@ -4,12 +4,16 @@ namespace EdgeCnn.Threading;
 
 /// <summary>
 /// A small persistent pool owned by one session: Threads - 1 helper threads that park on a semaphore
-/// between operators, plus the calling thread as worker 0. <see cref="Run"/> hands out task numbers
-/// through one counter that also carries the run's generation, so a slow or preempted worker never holds
-/// up the rest: the caller waits for the tasks to be done, not for every helper to show up (a helper the
-/// OS has not scheduled yet finds its run over and takes nothing, and a late claim can never take a task
-/// of the next run). Allocates nothing. Which worker runs which task never changes the result: every task
-/// writes its own outputs with the same arithmetic. Dispose stops and joins the helpers.
+/// between operators, plus the calling thread as worker 0. <see cref="Run"/> splits the task numbers into
+/// one contiguous part per participating worker; each worker takes the tasks of its own part first and
+/// then those left in the others' parts. Consecutive operators cut the same way (rows of pixels, in
+/// order) so worker w mostly reads what it wrote the operator before, from its own core's cache, while a
+/// slow or preempted worker still never holds up the rest. Each part's counter carries the run's
+/// generation and is claimed by compare-and-swap, and a finished run's counters are closed before the
+/// next run writes its bounds, so a late helper can take nothing; the caller waits for the tasks to be
+/// done, not for every helper to show up. Allocates nothing. Which worker runs which task never changes
+/// the result: every task writes its own outputs with the same arithmetic. Dispose stops and joins the
+/// helpers.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -21,9 +25,12 @@ internal sealed class WorkerPool : IDisposable
     private readonly object _gate = new();
     private IParallelWork? _work;
     private int _tasks;
-    // (generation << 32) | next task: claimed with compare-and-swap, so only a worker of this generation
-    // ever moves it.
-    private long _claim;
+    // Per part, 64 bytes apart (no false sharing): (generation << 32) | next task, claimed with
+    // compare-and-swap, so only a worker of this generation ever moves it; and the part's end.
+    private const int Stride = 8;
+    private readonly long[] _claims;
+    private readonly int[] _ends;
+    private int _parts;
     private int _completed;
     private int _generation;
     private Exception? _error;
@@ -36,6 +43,8 @@ internal sealed class WorkerPool : IDisposable
         _helpers = new Thread[threads - 1];
         _wake = new SemaphoreSlim[threads - 1];
         _helperAllocated = new long[threads - 1];
+        _claims = new long[threads * Stride];
+        _ends = new int[threads * Stride];
         for (int i = 0; i < _helpers.Length; i++)
         {
             _wake[i] = new SemaphoreSlim(0);
@@ -76,18 +85,23 @@ internal sealed class WorkerPool : IDisposable
         _tasks = tasks;
         _error = null;
         Volatile.Write(ref _completed, 0);
-        int generation = _generation + 1;
-        // Publish the run: the work and counts above are written before the claim counter and the
+        int generation = _generation + 1, parts = helpers + 1;
+        _parts = parts;
+        // Publish the run: the work, counts and part ends are written before the claim counters and the
         // generation that make them reachable.
-        Interlocked.Exchange(ref _claim, (long)generation << 32);
+        for (int p = 0; p < parts; p++)
+        {
+            _ends[p * Stride] = (int)((long)(p + 1) * tasks / parts);
+            Interlocked.Exchange(ref _claims[p * Stride], ((long)generation << 32) | (uint)((long)p * tasks / parts));
+        }
         Volatile.Write(ref _generation, generation);
         for (int i = 0; i < helpers; i++) _wake[i].Release();
         Work(0, generation);
         WaitForTasks(tasks);
-        // Close the run before the next one writes _tasks: a helper that read this run's exhausted claim
-        // and then the next run's larger task count must fail its compare-and-swap, not take a task past
-        // this run's end.
-        Interlocked.Exchange(ref _claim, ((long)generation << 32) | int.MaxValue);
+        // Close the run before the next one writes its bounds: a helper that read this run's exhausted
+        // counter and then the next run's larger end must fail its compare-and-swap, not take a task past
+        // this run's part.
+        for (int p = 0; p < parts; p++) Interlocked.Exchange(ref _claims[p * Stride], ((long)generation << 32) | int.MaxValue);
         _work = null;
         if (_error is { } error) ExceptionDispatchInfo.Throw(error);
     }
@@ -139,32 +153,40 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Claims and runs tasks of run <paramref name="generation"/> until none is left (or the run is over).</summary>
+    /// <summary>
+    /// Claims and runs tasks of run <paramref name="generation"/>: its own part first, then the others in
+    /// turn, until none is left (or the run is over).
+    /// </summary>
     private void Work(int worker, int generation)
     {
-        while (true)
+        int parts = Volatile.Read(ref _parts);
+        for (int i = 0; i < parts; i++)
         {
-            long claim = Volatile.Read(ref _claim);
-            if ((int)(claim >> 32) != generation) return;
-            int task = (int)claim, tasks = _tasks;
-            if (task >= tasks) return;
-            if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim) continue;
-            // Holding a task of this run, the run cannot end, so _work and _tasks are this run's.
-            if (Volatile.Read(ref _error) is null)
+            int p = (worker + i) % parts;
+            while (true)
             {
-                try
+                long claim = Volatile.Read(ref _claims[p * Stride]);
+                if ((int)(claim >> 32) != generation) return; // the run is over (or a newer one began)
+                int task = (int)claim;
+                if (task >= Volatile.Read(ref _ends[p * Stride])) break;
+                if (Interlocked.CompareExchange(ref _claims[p * Stride], claim + 1, claim) != claim) continue;
+                // Holding a task of this run, the run cannot end, so _work and _tasks are this run's.
+                if (Volatile.Read(ref _error) is null)
                 {
-                    _work!.Execute(task, worker);
+                    try
+                    {
+                        _work!.Execute(task, worker);
+                    }
+                    catch (Exception e)
+                    {
+                        // The remaining tasks are claimed and counted without running.
+                        Interlocked.CompareExchange(ref _error, e, null);
+                    }
                 }
-                catch (Exception e)
+                if (Interlocked.Increment(ref _completed) == Volatile.Read(ref _tasks))
                 {
-                    // The remaining tasks are claimed and counted without running.
-                    Interlocked.CompareExchange(ref _error, e, null);
+                    lock (_gate) Monitor.PulseAll(_gate);
                 }
-            }
-            if (Interlocked.Increment(ref _completed) == tasks)
-            {
-                lock (_gate) Monitor.PulseAll(_gate);
             }
         }
     }

@@ -54,10 +54,11 @@ public class ThreadingTests
         using var model = EdgeModel.FromDefinition(KernelTestModels.MobileBlock());
         using var session = model.CreateSession(new SessionOptions { Threads = 3 });
         var input = KernelTestModels.RandomInput(5);
-        // Warm-up: a helper allocates the first time it runs a code path (JIT, lazy statics), and with
-        // tasks claimed by whoever is free first, a helper may first reach a step's tasks only after
-        // several runs.
-        for (int i = 0; i < 50; i++) session.Run<sbyte>(input, KernelTestModels.InputShape);
+        // Warm-up, by time: a thread allocates the first time it runs a code path (JIT, lazy statics),
+        // the runtime promotes hot methods to optimized code only after 100 ms without new ones, and with
+        // tasks taken by whoever is free, a helper may first reach some step's code late.
+        var warmup = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 50 || warmup.ElapsedMilliseconds < 500; i++) session.Run<sbyte>(input, KernelTestModels.InputShape);
         long caller = GC.GetAllocatedBytesForCurrentThread();
         long workers = session.WorkerAllocatedBytes;
         for (int i = 0; i < 20; i++) session.Run<sbyte>(input, KernelTestModels.InputShape);
