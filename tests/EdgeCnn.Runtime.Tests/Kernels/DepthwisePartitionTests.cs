@@ -3,8 +3,8 @@ using EdgeCnn.Execution.Steps;
 namespace EdgeCnn.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The depthwise task cut covers every (row, channel block) exactly once, prefers channel ranges, and
-/// cuts channels only at 64-channel boundaries of layers whose pixels are whole cache lines.
+/// The depthwise task cut covers every (row, channel block) exactly once, cuts rows where there are
+/// enough, and cuts channels only at 64-channel boundaries of layers whose pixels are whole cache lines.
 /// </summary>
 public class DepthwisePartitionTests
 {
@@ -34,8 +34,11 @@ public class DepthwisePartitionTests
     }
 
     [Fact]
-    public void SmallMapsSplitByChannelRangesOfWholeCacheLines()
+    public void LargeMapsSplitByRowsSmallOnesByChannelRangesOfWholeCacheLines()
     {
+        var rows = DepthwisePartition.For(28, 6, 192, 2); // 28x28x192: rows, for locality with the GEMMs around it
+        Assert.Equal(1, rows.BlockTasks);
+        Assert.Equal(8, rows.RowTasks);
         var p = DepthwisePartition.For(7, 30, 960, 2); // 7x7x960 on 2 threads: 15 ranges of 64 channels
         Assert.Equal(1, p.RowTasks);
         Assert.Equal(8, p.BlockTasks);
