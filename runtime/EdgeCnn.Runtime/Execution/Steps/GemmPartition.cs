@@ -13,7 +13,8 @@ namespace EdgeCnn.Execution.Steps;
 /// scored by its repeated work, divided over the threads, plus half a task of expected tail (on a shared
 /// machine one worker is often late, and more, smaller tasks let the others cover for it):
 /// cost = (nBlocks * M * K * packCost + mChunks * N * K * weightCost + sharedLines * lineCost) / T
-/// + MACs / (2 * tasks) * macCost, in approximate cycles of one core: a MAC is 1/64 (vpdpbusd, sdot), a
+/// + MACs / (2 * tasks) * macCost + the idle share of a task count that threads do not divide,
+/// in approximate cycles of one core: a MAC is 1/64 (vpdpbusd, sdot), a
 /// gathered and packed activation byte 1/8, a weight byte streamed from L2 or L3 1/16, an output cache
 /// line written by two threads 500 (an N cut off a 64-byte boundary shares one per output row). Early layers (large M, small weights) are cut along
 /// M; late layers (49 pixels, megabytes of weights) along N.
@@ -51,7 +52,10 @@ internal readonly record struct GemmPartition(int MTiles, int NTiles, int NBlock
                 double repeated = candidate.NBlocks * (double)m * w.K / 8 + chunks * (double)w.N * w.K / 16;
                 bool lineAligned = outputStride % 64 == 0 && block * kernel.Layout.NR % 64 == 0;
                 double shared = lineAligned ? 0 : (candidate.NBlocks - 1) * (double)m * SharedLineCycles;
-                double cost = (repeated + shared) / threads + macs / 64 / (2.0 * candidate.Tasks);
+                // Tasks that do not divide evenly leave a worker idle for the remainder's share.
+                int tasks = candidate.Tasks, rounds = (tasks + threads - 1) / threads;
+                double uneven = macs / 64 * (rounds * threads - tasks) / ((double)tasks * threads);
+                double cost = (repeated + shared) / threads + macs / 64 / (2.0 * tasks) + uneven;
                 if (cost < bestCost)
                 {
                     bestCost = cost;
