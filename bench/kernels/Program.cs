@@ -7,7 +7,7 @@ using EdgeCnn.Kernels.Isa;
 using EdgeCnn.KernelBench;
 using EdgeCnn.Reference;
 
-// Kernel microbenchmarks. Usage: EdgeCnn.KernelBench [peak|gemm|layers|threads|all|verify]
+// Kernel microbenchmarks. Usage: EdgeCnn.KernelBench [peak|gemm|layers [NAME FILTER]|threads|all|verify]
 string mode = args.Length > 0 ? args[0] : "all";
 if (mode == "verify") return Verify.Run();
 if (mode is not ("peak" or "gemm" or "layers" or "threads" or "all"))
@@ -21,7 +21,7 @@ Console.WriteLine($"{Environment.ProcessorCount} logical CPUs, {System.Runtime.I
 double dotPeak = 0;
 if (mode is "peak" or "gemm" or "all") dotPeak = MeasurePeaks();
 if (mode is "gemm" or "all") MeasureGemm(dotPeak);
-if (mode is "layers" or "all") MeasureLayers();
+if (mode is "layers" or "all") MeasureLayers(args.Length > 1 ? args[1] : "");
 if (mode is "threads" or "all") Threads.Run();
 return 0;
 
@@ -88,7 +88,8 @@ static unsafe void MeasureGemm(double peak)
     }
 }
 
-static unsafe void MeasureLayers()
+/// <param name="filter">Only layers whose name contains this text (all when empty).</param>
+static unsafe void MeasureLayers(string filter)
 {
     Console.WriteLine();
     Console.WriteLine("Layers (MobileNetV2 / ResNet-18 shapes): best kernel vs scalar reference, one thread");
@@ -99,6 +100,7 @@ static unsafe void MeasureLayers()
         Layer.Create("Fashion-MNIST first conv 3x3 28x28x1->16", 28, 28, 1, 16, 3, 1, 1),
         Layer.Create("pointwise 56x56 24->144", 56, 56, 24, 144, 1, 1, 0),
         Layer.Create("pointwise 14x14 384->64", 14, 14, 384, 64, 1, 1, 0),
+        Layer.Create("depthwise 3x3 s1 112x112x32", 112, 112, 32, 32, 3, 1, 1, depthwise: true),
         Layer.Create("depthwise 3x3 s1 56x56x144", 56, 56, 144, 144, 3, 1, 1, depthwise: true),
         Layer.Create("depthwise 3x3 s2 56x56x144", 56, 56, 144, 144, 3, 2, 1, depthwise: true),
         Layer.Create("depthwise 3x3 s1 7x7x960", 7, 7, 960, 960, 3, 1, 1, depthwise: true),
@@ -107,7 +109,7 @@ static unsafe void MeasureLayers()
         Layer.Create("ResNet-18 layer4 conv 3x3 7x7 512->512", 7, 7, 512, 512, 3, 1, 1),
         Layer.Create("fully connected 1280->1000", 1, 1, 1280, 1000, 1, 1, 0),
     };
-    foreach (var layer in layers)
+    foreach (var layer in layers.Where(l => l.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
     {
         var g = layer.Geometry;
         var q = layer.Quantization;
@@ -119,7 +121,10 @@ static unsafe void MeasureLayers()
         Console.WriteLine($"  {layer.Name} ({layer.Macs / 1e6:F1} M MACs): reference {reference * 1e3:F2} ms ({layer.Macs / reference / 1e9:F2} GMAC/s)");
         IEnumerable<(string Name, Action Run)> candidates = layer.Depthwise
             ? KernelTable.Depthwise.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, DepthwiseAction(k, layer, output)))
-            : KernelTable.Gemm.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, GemmAction(k, layer, output)));
+            : KernelTable.Gemm.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, GemmAction(k, layer, output)))
+                .Concat(EdgeCnn.Kernels.FirstLayer.FirstLayerKernel.Applies(g)
+                    ? KernelTable.FirstLayer.Where(k => k.Info.IsSupported).Select(k => (k.Info.Name, FirstLayerAction(k, layer, output)))
+                    : []);
         foreach (var (name, run) in candidates)
         {
             double seconds = BestTime.SecondsPerCall(run, samples: 8);
@@ -144,6 +149,17 @@ static unsafe Action GemmAction(GemmKernel kernel, Layer layer, sbyte[] output)
         fixed (sbyte* o = output)
         fixed (byte* s = scratch)
             kernel.Run(GemmRows.Convolution(i, g, q.InZp), m, packed, o, s);
+    };
+}
+
+static unsafe Action FirstLayerAction(EdgeCnn.Kernels.FirstLayer.FirstLayerKernel kernel, Layer layer, sbyte[] output)
+{
+    var packed = kernel.Pack(layer.Weights, layer.Bias, layer.Multipliers, layer.Geometry, layer.Quantization);
+    return () =>
+    {
+        fixed (sbyte* i = layer.Input)
+        fixed (sbyte* o = output)
+            kernel.Run(i, o, packed);
     };
 }
 

@@ -54,6 +54,20 @@ internal static unsafe class Threads
             if (threads == 1) single = seconds;
             Console.WriteLine($"  pool, 64 equal arithmetic tasks, {threads} thread(s): {seconds * 1e3,7:F3} ms  speedup x{single / seconds:F2}, tasks per worker {string.Join("/", spin.PerWorker.Take(threads))}");
         }
+        // What one operator pays to fork and join when its tasks do nothing: a MobileNetV2 inference runs
+        // about 60 of them.
+        for (int threads = 2; threads <= Environment.ProcessorCount; threads++)
+        {
+            using var pool = new WorkerPool(threads);
+            var nothing = new Nothing();
+            double seconds = BestTime.SecondsPerCall(() => pool.Run(nothing, 2 * threads), samples: 20);
+            Console.WriteLine($"  pool, {2 * threads} empty tasks, {threads} threads: {seconds * 1e6,7:F2} us per fork/join");
+        }
+    }
+
+    private sealed class Nothing : IParallelWork
+    {
+        public void Execute(int task, int worker) { }
     }
 
     private sealed class Spin : IParallelWork

@@ -51,7 +51,7 @@ public static class BenchCommand
             }
             Array.Sort(times);
             double median = times[n / 2], min = times[0];
-            var layers = LayerProfiler.Profile(runner.Model, n);
+            var layers = LayerProfiler.Profile(runner.Model, n, t);
             long totalMacs = layers.Sum(l => l.Macs);
             double layerSum = layers.Sum(l => l.MedianMs);
 
@@ -92,7 +92,7 @@ public static class BenchCommand
             console.Out.WriteLine();
             console.Out.WriteLine($"{Path.GetFileName(path)}: {n} runs, {t} thread(s): median {OptionValues.Number(median, "0.000")} ms, " +
                 $"min {OptionValues.Number(min, "0.000")} ms, {totalMacs.ToString("N0", CultureInfo.InvariantCulture)} MACs, " +
-                $"{OptionValues.Number(Gmacs(totalMacs, median), "0.00")} GMAC/s (per-layer times are medians of single-threaded steps)");
+                $"{OptionValues.Number(Gmacs(totalMacs, median), "0.00")} GMAC/s (per-layer times are medians of steps run alone on {t} thread(s))");
             return CliApp.Success;
         }));
         return command;

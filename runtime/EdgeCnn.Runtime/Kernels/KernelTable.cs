@@ -26,21 +26,34 @@ internal static class KernelTable
         new GemmKernel<GemmNeon8x8<PortableSimd>>(new("Gemm_Int8_Vector128_8x8", KernelOp.Gemm, KernelIsa.Vector128, 8, 8, 1)),
     ];
 
+    private static readonly DepthwiseKernel Avx512Depthwise3x3 =
+        new Depthwise3x3Avx512_32c(new("DwConv3x3_Int8_Avx512BW_32c", KernelOp.DepthwiseConv, KernelIsa.Avx512BW, 1, 32, 2));
+
+    private static readonly DepthwiseKernel Vector256Depthwise =
+        new DepthwiseVector256_16c(new("DwConv_Int8_Vector256_16c", KernelOp.DepthwiseConv, KernelIsa.Vector256, 1, 16, 1));
+
     public static readonly IReadOnlyList<DepthwiseKernel> Depthwise =
     [
         new Depthwise3x3Neon8c<NeonSimd>(new("DwConv3x3_Int8_Neon_8c", KernelOp.DepthwiseConv, KernelIsa.Neon, 1, 8, 1)),
         new DepthwiseNeon8c<NeonSimd>(new("DwConv_Int8_Neon_8c", KernelOp.DepthwiseConv, KernelIsa.Neon, 1, 8, 1)),
-        new Depthwise3x3Avx512_32c(new("DwConv3x3_Int8_Avx512BW_32c", KernelOp.DepthwiseConv, KernelIsa.Avx512BW, 1, 32, 2)),
+        // Shapes the window-row kernel does not take go to the best row below it that this CPU runs.
+        new Depthwise3x3AvxVnni32c(new("DwConv3x3_Int8_AvxVnni_32c", KernelOp.DepthwiseConv, KernelIsa.AvxVnni, 1, 32, 4),
+            IsaSupport.IsSupported(KernelIsa.Avx512BW) ? Avx512Depthwise3x3 : Vector256Depthwise),
+        Avx512Depthwise3x3,
         new DepthwiseAvx512_32c(new("DwConv_Int8_Avx512BW_32c", KernelOp.DepthwiseConv, KernelIsa.Avx512BW, 1, 32, 1)),
-        new DepthwiseVector256_16c(new("DwConv_Int8_Vector256_16c", KernelOp.DepthwiseConv, KernelIsa.Vector256, 1, 16, 1)),
+        Vector256Depthwise,
         new DepthwiseNeon8c<PortableSimd>(new("DwConv_Int8_Vector128_8c", KernelOp.DepthwiseConv, KernelIsa.Vector128, 1, 8, 1)),
     ];
 
-    /// <summary>First layers (at most 4 input channels): the NEON GEMM microkernels fed by a direct gather.</summary>
+    /// <summary>
+    /// First layers (at most 4 input channels): the NEON GEMM microkernels fed by a direct gather; on x86
+    /// a vpdpbusd kernel that broadcasts its activations straight from the input.
+    /// </summary>
     public static readonly IReadOnlyList<FirstLayerKernel> FirstLayer =
     [
         new FirstLayerKernel<GemmNeonDot8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeonDot8x8<NeonSimd>>("Conv_Int8_NeonDot_FirstLayer", KernelIsa.NeonDot)),
         new FirstLayerKernel<GemmNeon8x8<NeonSimd>, NeonSimd>(FirstLayerRow<GemmNeon8x8<NeonSimd>>("Conv_Int8_Neon_FirstLayer", KernelIsa.Neon)),
+        new FirstLayerAvxVnni6x16(new("Conv_Int8_AvxVnni_FirstLayer_6x16", KernelOp.FirstLayerConv, KernelIsa.AvxVnni, 6, 16, 4)),
     ];
 
     /// <summary>A first-layer row takes its tile from the GEMM microkernel it feeds.</summary>

@@ -28,6 +28,10 @@ internal readonly struct Requantization
     public readonly float Hi;
     /// <summary>MagicBits - zp: subtracting it from the bits of v + Magic gives round(v) + zp.</summary>
     public readonly int MagicMinusZp;
+    /// <summary>The output zero point and the int8 clamp, as integers: output stages that saturate in
+    /// integers use them directly (deriving them from the float fields costs a checked conversion each,
+    /// per microkernel call).</summary>
+    public readonly int OutZp, QMin, QMax;
 
     public Requantization(int outZp, int qmin, int qmax)
     {
@@ -35,6 +39,35 @@ internal readonly struct Requantization
         Lo = qmin - outZp;
         Hi = qmax - outZp;
         MagicMinusZp = MagicBits - outZp;
+        OutZp = outZp;
+        QMin = qmin;
+        QMax = qmax;
+    }
+
+    /// <summary>
+    /// True when no accumulator of the layer can make |(float)acc * multiplier| reach 2^31, so the
+    /// output stages that convert with vcvtps2dq (<see cref="Gemm.Epilogue256"/>) may skip their upper
+    /// clamp in float, which exists only to keep huge positive values from converting to int.MinValue.
+    /// False (clamp) unless the packing code proved it with <see cref="ConversionCannotOverflow"/>.
+    /// </summary>
+    public bool NoConversionOverflow { get; init; }
+
+    /// <summary>Whether [qmin, qmax] is narrower than [-128, 127] (a fused activation): the int8 saturation alone is not the clamp.</summary>
+    public bool ClampsBytes => QMin > -128 || QMax < 127;
+
+    /// <summary>
+    /// Whether every accumulator bias + sum of <paramref name="reduction"/> products (x - zp) * w, each at
+    /// most 255 * 127 in magnitude, times its channel's multiplier stays below 2^30 in magnitude (int32
+    /// accumulators wrap, so a bound past 2^31 counts as 2^31). The margin covers the two float roundings.
+    /// </summary>
+    public static bool ConversionCannotOverflow(ReadOnlySpan<int> bias, ReadOnlySpan<float> multipliers, long reduction)
+    {
+        for (int c = 0; c < multipliers.Length; c++)
+        {
+            double acc = Math.Min(2147483648.0, Math.Abs(bias.IsEmpty ? 0.0 : bias[c]) + reduction * 255.0 * 127.0);
+            if (!(acc * Math.Abs(multipliers[c]) < 1073741824.0)) return false;
+        }
+        return true;
     }
 
     /// <summary>The scalar form of the vector rule (used by kernel tails); equals QuantMath.Requantize.</summary>

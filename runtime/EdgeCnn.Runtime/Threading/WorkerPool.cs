@@ -4,23 +4,34 @@ namespace EdgeCnn.Threading;
 
 /// <summary>
 /// A small persistent pool owned by one session: Threads - 1 helper threads that park on a semaphore
-/// between operators, plus the calling thread as worker 0. <see cref="Run"/> hands out task numbers
-/// through one interlocked counter, so a slow or preempted worker never holds up the rest, and allocates
-/// nothing. Which worker runs which task never changes the result: every task writes its own outputs
-/// with the same arithmetic. Dispose stops and joins the helpers.
+/// between operators, plus the calling thread as worker 0. <see cref="Run"/> splits the task numbers into
+/// one contiguous part per participating worker; each worker takes the tasks of its own part first and
+/// then those left in the others' parts. Consecutive operators cut the same way (rows of pixels, in
+/// order) so worker w mostly reads what it wrote the operator before, from its own core's cache, while a
+/// slow or preempted worker still never holds up the rest. Each part's counter carries the run's
+/// generation and is claimed by compare-and-swap, and a finished run's counters are closed before the
+/// next run writes its bounds, so a late helper can take nothing; the caller waits for the tasks to be
+/// done, not for every helper to show up. Allocates nothing. Which worker runs which task never changes
+/// the result: every task writes its own outputs with the same arithmetic. Dispose stops and joins the
+/// helpers.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _helpers;
     private readonly SemaphoreSlim[] _wake;
     private readonly long[] _helperAllocated;
-    // The caller waits for the helpers by spinning briefly, then on this monitor (no lazy allocation,
-    // unlike ManualResetEventSlim, whose lock object appears the first time a wait really blocks).
+    // The caller waits for the last task by spinning (up to SpinTicks), then on this monitor (no lazy
+    // allocation, unlike ManualResetEventSlim, whose lock object appears the first time a wait blocks).
     private readonly object _gate = new();
     private IParallelWork? _work;
     private int _tasks;
-    private int _next;
-    private int _running;
+    // Per part, 64 bytes apart (no false sharing): (generation << 32) | next task, claimed with
+    // compare-and-swap, so only a worker of this generation ever moves it; and the part's end.
+    private const int Stride = 8;
+    private readonly long[] _claims;
+    private readonly int[] _ends;
+    private int _parts;
+    private int _completed;
     private int _generation;
     private Exception? _error;
     private volatile bool _disposed;
@@ -32,6 +43,8 @@ internal sealed class WorkerPool : IDisposable
         _helpers = new Thread[threads - 1];
         _wake = new SemaphoreSlim[threads - 1];
         _helperAllocated = new long[threads - 1];
+        _claims = new long[threads * Stride];
+        _ends = new int[threads * Stride];
         for (int i = 0; i < _helpers.Length; i++)
         {
             _wake[i] = new SemaphoreSlim(0);
@@ -70,27 +83,43 @@ internal sealed class WorkerPool : IDisposable
         }
         _work = work;
         _tasks = tasks;
-        _next = 0;
         _error = null;
-        Volatile.Write(ref _running, helpers + 1);
-        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _completed, 0);
+        int generation = _generation + 1, parts = helpers + 1;
+        _parts = parts;
+        // Publish the run: the work, counts and part ends are written before the claim counters and the
+        // generation that make them reachable.
+        for (int p = 0; p < parts; p++)
+        {
+            _ends[p * Stride] = (int)((long)(p + 1) * tasks / parts);
+            Interlocked.Exchange(ref _claims[p * Stride], ((long)generation << 32) | (uint)((long)p * tasks / parts));
+        }
+        Volatile.Write(ref _generation, generation);
         for (int i = 0; i < helpers; i++) _wake[i].Release();
-        Work(0);
-        WaitForHelpers();
+        Work(0, generation);
+        WaitForTasks(tasks);
+        // Close the run before the next one writes its bounds: a helper that read this run's exhausted
+        // counter and then the next run's larger end must fail its compare-and-swap, not take a task past
+        // this run's part.
+        for (int p = 0; p < parts; p++) Interlocked.Exchange(ref _claims[p * Stride], ((long)generation << 32) | int.MaxValue);
         _work = null;
         if (_error is { } error) ExceptionDispatchInfo.Throw(error);
     }
 
-    private void WaitForHelpers()
+    private void WaitForTasks(int tasks)
     {
+        // Spin (yielding the core to other threads) for as long as helpers spin for work: a helper still on
+        // its last task usually ends within microseconds, while blocking here costs a futex wake of tens
+        // of microseconds per operator.
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
         var spinner = new SpinWait();
-        while (Volatile.Read(ref _running) != 0)
+        while (Volatile.Read(ref _completed) != tasks)
         {
-            if (spinner.NextSpinWillYield)
+            if (spinner.NextSpinWillYield && System.Diagnostics.Stopwatch.GetTimestamp() > deadline)
             {
                 lock (_gate)
                 {
-                    while (Volatile.Read(ref _running) != 0) Monitor.Wait(_gate);
+                    while (Volatile.Read(ref _completed) != tasks) Monitor.Wait(_gate);
                 }
                 return;
             }
@@ -120,30 +149,44 @@ internal sealed class WorkerPool : IDisposable
             seen = Volatile.Read(ref _generation);
             if (_disposed) return;
             Volatile.Write(ref _helperAllocated[worker - 1], GC.GetAllocatedBytesForCurrentThread());
-            Work(worker);
+            Work(worker, seen);
         }
     }
 
-    private void Work(int worker)
+    /// <summary>
+    /// Claims and runs tasks of run <paramref name="generation"/>: its own part first, then the others in
+    /// turn, until none is left (or the run is over).
+    /// </summary>
+    private void Work(int worker, int generation)
     {
-        try
+        int parts = Volatile.Read(ref _parts);
+        for (int i = 0; i < parts; i++)
         {
-            var work = _work!;
-            int tasks = _tasks;
-            int t;
-            while ((t = Interlocked.Increment(ref _next) - 1) < tasks) work.Execute(t, worker);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref _error, e, null);
-            // Stop handing out the remaining tasks.
-            Volatile.Write(ref _next, int.MaxValue / 2);
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref _running) == 0)
+            int p = (worker + i) % parts;
+            while (true)
             {
-                lock (_gate) Monitor.PulseAll(_gate);
+                long claim = Volatile.Read(ref _claims[p * Stride]);
+                if ((int)(claim >> 32) != generation) return; // the run is over (or a newer one began)
+                int task = (int)claim;
+                if (task >= Volatile.Read(ref _ends[p * Stride])) break;
+                if (Interlocked.CompareExchange(ref _claims[p * Stride], claim + 1, claim) != claim) continue;
+                // Holding a task of this run, the run cannot end, so _work and _tasks are this run's.
+                if (Volatile.Read(ref _error) is null)
+                {
+                    try
+                    {
+                        _work!.Execute(task, worker);
+                    }
+                    catch (Exception e)
+                    {
+                        // The remaining tasks are claimed and counted without running.
+                        Interlocked.CompareExchange(ref _error, e, null);
+                    }
+                }
+                if (Interlocked.Increment(ref _completed) == Volatile.Read(ref _tasks))
+                {
+                    lock (_gate) Monitor.PulseAll(_gate);
+                }
             }
         }
     }

@@ -31,7 +31,19 @@ public class BinaryBroadcastTests
     [MemberData(nameof(Cases))]
     public void MulEqualsReference(string name, int[] aShape, int[] bShape, bool vectorPath) => Check(OpType.Mul, name, aShape, bShape, vectorPath);
 
-    private static void Check(OpType type, string name, int[] aShape, int[] bShape, bool vectorPath)
+    /// <summary>Same-shape and scalar operations large enough to split run as contiguous ranges on 2 and 3 threads.</summary>
+    [Theory]
+    [InlineData(OpType.Add, new[] { 1, 56, 56, 24 }, new[] { 1, 56, 56, 24 }, 2)]
+    [InlineData(OpType.Add, new[] { 1, 28, 29, 33 }, new[] { 1, 28, 29, 33 }, 3)]
+    [InlineData(OpType.Mul, new[] { 1, 40, 40, 17 }, new[] { 1, 1, 1, 1 }, 3)]
+    public void SplitAcrossThreadsEqualsReference(OpType type, int[] aShape, int[] bShape, int threads)
+    {
+        Assert.True(Shape4.FromShape(aShape).Count >= BinaryStep.ParallelElements);
+        using var context = new EdgeCnn.Threading.RunContext(threads, 0);
+        Check(type, $"split {threads}", aShape, bShape, true, context);
+    }
+
+    private static void Check(OpType type, string name, int[] aShape, int[] bShape, bool vectorPath, EdgeCnn.Threading.RunContext? context = null)
     {
         var random = new Random(name.Length * 31 + (int)type);
         var sa = Shape4.FromShape(aShape);
@@ -50,7 +62,8 @@ public class BinaryBroadcastTests
 
         var arena = new byte[sa.Count + sb.Count + so.Count];
         random.NextBytes(arena.AsSpan(0, sa.Count + sb.Count));
-        step.Execute(arena);
+        if (context is null) step.Execute(arena);
+        else step.Execute(arena, context);
 
         var expected = new sbyte[so.Count];
         if (type == OpType.Add)

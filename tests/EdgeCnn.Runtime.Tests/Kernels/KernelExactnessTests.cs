@@ -54,4 +54,44 @@ public class KernelExactnessTests(ITestOutputHelper output)
         }
         output.WriteLine($"{name}: {cases} cases exact");
     }
+
+    [Theory]
+    [MemberData(nameof(DepthwiseKernels))]
+    public void DepthwiseKernelSplitIntoRowRangesEqualsReference(string name)
+    {
+        var kernel = KernelTable.Depthwise.Single(k => k.Info.Name == name);
+        if (!Runs(kernel.Info))
+        {
+            output.WriteLine($"{name}: this process cannot run {kernel.Info.Isa} ({IsaSupport.Describe()})");
+            return;
+        }
+        int cases = 0;
+        foreach (var c in ShapeMatrix.Depthwise(small: !Vector128.IsHardwareAccelerated).Where(c => c.Geometry.N * c.Geometry.OutH >= 3))
+        {
+            Assert.True(c.Expected().AsSpan().SequenceEqual(KernelRunner.DepthwiseInRowRanges(kernel, c)), $"{name} split into row ranges differs from the reference on {c}");
+            cases++;
+        }
+        Assert.True(cases > 0);
+        output.WriteLine($"{name}: {cases} cases exact in row ranges");
+    }
+
+    [Theory]
+    [MemberData(nameof(DepthwiseKernels))]
+    public void DepthwiseKernelRunAsThreadTasksEqualsReference(string name)
+    {
+        var kernel = KernelTable.Depthwise.Single(k => k.Info.Name == name);
+        if (!Runs(kernel.Info))
+        {
+            output.WriteLine($"{name}: this process cannot run {kernel.Info.Isa} ({IsaSupport.Describe()})");
+            return;
+        }
+        int cases = 0;
+        foreach (var c in ShapeMatrix.Depthwise(small: !Vector128.IsHardwareAccelerated))
+            foreach (int threads in new[] { 2, 3 })
+            {
+                Assert.True(c.Expected().AsSpan().SequenceEqual(KernelRunner.DepthwiseInTasks(kernel, c, threads)), $"{name} in tasks for {threads} threads differs from the reference on {c}");
+                cases++;
+            }
+        output.WriteLine($"{name}: {cases} task splits exact");
+    }
 }

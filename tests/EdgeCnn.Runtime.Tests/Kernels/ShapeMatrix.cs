@@ -95,6 +95,7 @@ public static class ShapeMatrix
             yield return ConvCase.Create("dw5x5 s2", seed++, 1, 9, 9, 24, 24, 5, stride: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2, depthwise: true);
             yield return ConvCase.Create("dw3x3 two blocks and a tail", seed++, 1, 6, 7, 80, 80, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true, relu: true);
             yield return ConvCase.Create("dw3x3 s2 wide", seed++, 2, 9, 8, 64, 64, 3, stride: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
+            yield return ConvCase.Create("dw3x3 s3", seed++, 1, 10, 11, 40, 40, 3, stride: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, depthwise: true);
             yield return ConvCase.Create("dw dilation", seed++, 1, 7, 7, 16, 16, 3, dilation: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2, depthwise: true);
         }
     }

@@ -54,7 +54,11 @@ public class ThreadingTests
         using var model = EdgeModel.FromDefinition(KernelTestModels.MobileBlock());
         using var session = model.CreateSession(new SessionOptions { Threads = 3 });
         var input = KernelTestModels.RandomInput(5);
-        for (int i = 0; i < 3; i++) session.Run<sbyte>(input, KernelTestModels.InputShape);
+        // Warm-up, by time: a thread allocates the first time it runs a code path (JIT, lazy statics),
+        // the runtime promotes hot methods to optimized code only after 100 ms without new ones, and with
+        // tasks taken by whoever is free, a helper may first reach some step's code late.
+        var warmup = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 50 || warmup.ElapsedMilliseconds < 500; i++) session.Run<sbyte>(input, KernelTestModels.InputShape);
         long caller = GC.GetAllocatedBytesForCurrentThread();
         long workers = session.WorkerAllocatedBytes;
         for (int i = 0; i < 20; i++) session.Run<sbyte>(input, KernelTestModels.InputShape);
@@ -93,6 +97,43 @@ public class ThreadingTests
         var work = new CountingWork();
         pool.Run(work, 10);
         Assert.Equal(10, work.Count);
+    }
+
+    /// <summary>
+    /// Runs of different sizes back to back, many thousand times: every task of every run runs exactly
+    /// once. A helper that wakes late (or reads one run's exhausted counter and the next run's task count)
+    /// must take nothing; a claim past a run's end once made a later run wait forever, hence the time limit.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task BackToBackRunsRunEveryTaskExactlyOnce(int threads)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var stress = Task.Run(() =>
+        {
+            using var pool = new WorkerPool(threads);
+            var work = new RecordingWork(16);
+            for (int run = 0; run < 20000; run++)
+            {
+                int tasks = 2 + run % 15;
+                work.Reset();
+                pool.Run(work, tasks);
+                for (int t = 0; t < 16; t++)
+                    if (work.Count(t) != (t < tasks ? 1 : 0)) return $"run {run} ({tasks} tasks): task {t} ran {work.Count(t)} times";
+            }
+            return "";
+        }, cancel);
+        // A run that waits for a task that never ends would hang the test instead of failing it.
+        Assert.Equal("", await stress.WaitAsync(TimeSpan.FromSeconds(60), cancel));
+    }
+
+    private sealed class RecordingWork(int capacity) : IParallelWork
+    {
+        private readonly int[] _counts = new int[capacity];
+        public int Count(int task) => Volatile.Read(ref _counts[task]);
+        public void Reset() => Array.Clear(_counts);
+        public void Execute(int task, int worker) => Interlocked.Increment(ref _counts[task]);
     }
 
     private sealed class CountingWork : IParallelWork

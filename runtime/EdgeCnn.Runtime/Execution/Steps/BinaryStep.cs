@@ -3,6 +3,7 @@ using EdgeCnn.Kernels.Elementwise;
 using EdgeCnn.Kernels.Isa;
 using EdgeCnn.Model;
 using EdgeCnn.Reference;
+using EdgeCnn.Threading;
 
 namespace EdgeCnn.Execution.Steps;
 
@@ -12,10 +13,15 @@ namespace EdgeCnn.Execution.Steps;
 /// squeeze-and-excitation scale, a per-channel bias), the step runs the table's vector kernel over
 /// contiguous runs; other broadcasts run on the reference operator. Both operations are symmetric in
 /// their inputs (float addition and integer multiplication commute exactly), so the full-shape input is
-/// always passed first, with its quantization.
+/// always passed first, with its quantization. With several threads, a same-shape or scalar operation of
+/// at least <see cref="ParallelElements"/> elements is cut into contiguous ranges (each element's result
+/// depends on its own inputs only, so any cut gives the same bytes).
 /// </summary>
-internal sealed unsafe class BinaryStep : Step
+internal sealed unsafe class BinaryStep : Step, IParallelWork
 {
+    /// <summary>Below this many elements (about 4 us of work) waking a second thread costs more than it saves.</summary>
+    internal const int ParallelElements = 16384;
+
     private enum Pattern { Reference, SameShape, Scalar, ChannelRow }
 
     private readonly TensorSlot _a, _b, _output;
@@ -109,6 +115,42 @@ internal sealed unsafe class BinaryStep : Step
                 }
             }
         }
+    }
+
+    // Valid only during Execute(arena, context): what the tasks read.
+    private byte* _arena;
+    private int _chunk;
+
+    public override void Execute(Span<byte> arena, RunContext context)
+    {
+        int count = _output.ElementCount;
+        if (_kernel is null || context.Threads == 1 || _pattern is not (Pattern.SameShape or Pattern.Scalar) || count < ParallelElements)
+        {
+            Execute(arena);
+            return;
+        }
+        fixed (byte* p = arena)
+        {
+            _arena = p;
+            try
+            {
+                int tasks = 2 * context.Threads;
+                _chunk = ((count + tasks - 1) / tasks + 63) & ~63;
+                context.Pool.Run(this, (count + _chunk - 1) / _chunk);
+            }
+            finally
+            {
+                _arena = null;
+            }
+        }
+    }
+
+    void IParallelWork.Execute(int task, int worker)
+    {
+        int begin = task * _chunk, count = Math.Min(_chunk, _output.ElementCount - begin);
+        var x = (sbyte*)(_arena + _full.Offset) + begin;
+        var y = (sbyte*)(_arena + _other.Offset) + (_pattern == Pattern.Scalar ? 0 : begin);
+        Run(x, y, _pattern == Pattern.Scalar, (sbyte*)(_arena + _output.Offset) + begin, count);
     }
 
     private void Run(sbyte* x, sbyte* y, bool yIsScalar, sbyte* output, int count)

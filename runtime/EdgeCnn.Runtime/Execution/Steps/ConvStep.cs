@@ -37,7 +37,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     private byte* _arena;
     private RunContext? _context;
     private GemmPartition _partition;
-    private int _rowsPerTask;
+    private DepthwisePartition _depthwisePartition;
     private int _tilesPerTask;
 
     public ConvStep(OperatorDef op, TensorSlot input, TensorDef weights, int weightsIndex, int biasIndex, TensorSlot output, ModelConstants constants)
@@ -176,7 +176,7 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                 if (_gemm is not null)
                 {
                     // Every group has the same shape, so one partition serves all; tasks run group by group.
-                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads);
+                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads, _geometry.OutC);
                     tasks = _partition.Tasks * _gemmWeights.Length;
                 }
                 else if (_firstLayer is not null)
@@ -188,10 +188,8 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                 }
                 else
                 {
-                    int rows = _depthwiseWeights!.OutputRows;
-                    int wanted = context.Threads == 1 ? 1 : Math.Min(rows, 4 * context.Threads);
-                    _rowsPerTask = (rows + wanted - 1) / wanted;
-                    tasks = (rows + _rowsPerTask - 1) / _rowsPerTask;
+                    _depthwisePartition = DepthwisePartition.For(_depthwiseWeights!.OutputRows, _depthwise!.ChannelBlocks(_depthwiseWeights), _geometry.OutC, context.Threads);
+                    tasks = _depthwisePartition.Tasks;
                 }
                 context.Pool.Run(this, tasks);
             }
@@ -224,8 +222,8 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
         }
         else
         {
-            int begin = task * _rowsPerTask;
-            _depthwise!.Run(input, output, _depthwiseWeights!, begin, Math.Min(_depthwiseWeights!.OutputRows, begin + _rowsPerTask));
+            var (rowBegin, rowEnd, blockBegin, blockEnd) = _depthwisePartition.Task(task);
+            _depthwise!.Run(input, output, _depthwiseWeights!, rowBegin, rowEnd, blockBegin, blockEnd);
         }
     }
 }

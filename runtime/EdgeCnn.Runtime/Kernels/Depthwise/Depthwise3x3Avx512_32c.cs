@@ -6,95 +6,115 @@ using EdgeCnn.Reference;
 namespace EdgeCnn.Kernels.Depthwise;
 
 /// <summary>
-/// DwConv3x3_Int8_Avx512BW_32c: 3x3 depthwise (any stride and padding, dilation 1). Pixels whose whole
-/// window lies inside the input take the fast path: the nine taps' activations, sign-extended to int16,
-/// are interleaved in pairs (vpunpcklwd / vpunpckhwd) and multiplied by interleaved weight pairs with
-/// vpmaddwd, two products per int32 lane (exact: |x * w| &lt;= 128 * 128, two of them fit), with the zero
-/// point folded into the interior bias. Border pixels, channels past the last 32-channel block and other
-/// kernel shapes use the DwConv_Int8_Avx512BW_32c code.
+/// DwConv3x3_Int8_Avx512BW_32c: 3x3 depthwise (any stride and padding, dilation 1) by channel blocks of
+/// 32. For each block the ten interleaved weight-pair vectors stay in registers while the kernel walks
+/// the output rows; the input rows come from a <see cref="WidenedRowRing"/> (widened to int16 once per
+/// input row, padded with the zero point, so there are no border cases). Per output pixel the nine taps
+/// are interleaved in pairs (vpunpcklwd / vpunpckhwd) and multiplied by the weight pairs with vpmaddwd,
+/// two products per int32 lane (exact: |x * w| &lt;= 128 * 128, two of them fit). Other kernel shapes,
+/// and rows too wide for the stack scratch, run DwConv_Int8_Avx512BW_32c.
 /// </summary>
+[SkipLocalsInit]
 internal sealed unsafe class Depthwise3x3Avx512_32c : DepthwiseKernel
 {
-    public Depthwise3x3Avx512_32c(KernelInfo info) : base(info) { }
+    private const int Width = 32;
+    /// <summary>Largest ring kept on the stack (about 500 input columns at stride 1).</summary>
+    private const int MaxScratchBytes = 128 * 1024;
+    private readonly DepthwiseAvx512_32c _generic;
 
-    private static bool Applies(in ConvGeometry g) => g.KernelH == 3 && g.KernelW == 3 && g.DilationH == 1 && g.DilationW == 1;
+    public Depthwise3x3Avx512_32c(KernelInfo info) : base(info) => _generic = new DepthwiseAvx512_32c(info);
+
+    private static bool Applies(in ConvGeometry g) =>
+        g.KernelH == 3 && g.KernelW == 3 && g.DilationH == 1 && g.DilationW == 1 && WidenedRowRing.ScratchBytes(g, Width) <= MaxScratchBytes;
 
     public override PackedDepthwiseWeights Pack(ReadOnlySpan<sbyte> weights, ReadOnlySpan<int> bias, ReadOnlySpan<float> multipliers,
         in ConvGeometry g, in ConvQuantization q)
     {
         var packed = base.Pack(weights, bias, multipliers, g, q);
-        if (Applies(g)) packed.Interleaved3x3 = new Interleaved3x3Weights(weights, bias, multipliers, g.OutC, q.InZp);
+        if (Applies(g)) packed.Interleaved3x3 = new Interleaved3x3Weights(weights, bias, multipliers, g.OutC, q.InZp, Width);
         return packed;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w, int rowBegin, int rowEnd)
+    public override int ChannelBlocks(PackedDepthwiseWeights w) => w.Interleaved3x3 is { Width: Width } fast ? fast.Blocks : 1;
+
+    public override void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w, int rowBegin, int rowEnd) =>
+        Run(input, output, w, rowBegin, rowEnd, 0, ChannelBlocks(w));
+
+    public override void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w, int rowBegin, int rowEnd, int blockBegin, int blockEnd)
     {
-        var g = w.Geometry;
         var fast = w.Interleaved3x3;
-        int taps = g.KernelH * g.KernelW, c = g.OutC, padded = w.PaddedChannels;
-        sbyte** xs = stackalloc sbyte*[taps];
-        short** ws = stackalloc short*[taps];
-        short* weights = w.Weights;
-        int blocks = fast?.Blocks ?? 0;
-        nint rowStride = (nint)g.InW * c;
-        for (int row = rowBegin; row < rowEnd; row++)
+        if (fast is null || fast.Width != Width)
         {
-            int n = row / g.OutH, oh = row - n * g.OutH;
-            int top = oh * g.StrideH - g.PadTop;
-            bool rowInside = fast is not null && top >= 0 && top + 2 < g.InH;
-            int count = 0;
-            for (int ow = 0; ow < g.OutW; ow++)
+            // Not a 3x3 layer this kernel packed: one channel block, the generic kernel.
+            _generic.Run(input, output, w, rowBegin, rowEnd, blockBegin, blockEnd);
+            return;
+        }
+        if (blockBegin < 0 || blockEnd > fast.Blocks || blockBegin > blockEnd)
+            throw new ArgumentOutOfRangeException(nameof(blockBegin), $"channel blocks [{blockBegin}, {blockEnd}) outside [0, {fast.Blocks})");
+        var g = w.Geometry;
+        byte* scratch = stackalloc byte[(int)WidenedRowRing.ScratchBytes(g, Width)];
+        var ring = new WidenedRowRing(input, g, w.InZp, Width, scratch);
+        int c = g.OutC;
+        for (int b = blockBegin; b < blockEnd; b++)
+        {
+            ring.Select(b);
+            int channels = Math.Min(Width, c - Width * b);
+            for (int row = rowBegin; row < rowEnd; row++)
             {
-                count = NextTaps(g, n, oh, ow, count, input, weights, padded, xs, ws);
-                sbyte* dst = output + ((nint)row * g.OutW + ow) * c;
-                int left = ow * g.StrideW - g.PadLeft;
-                if (rowInside && left >= 0 && left + 2 < g.InW)
-                {
-                    sbyte* window = input + (((nint)n * g.InH + top) * g.InW + left) * c;
-                    for (int b = 0; b < blocks; b++) Block(window, rowStride, c, fast!, b, w.Requantization, dst);
-                    if (32 * blocks < c) DepthwiseAvx512_32c.Pixel(w, xs, ws, count, 32 * blocks, dst);
-                }
-                else
-                {
-                    DepthwiseAvx512_32c.Pixel(w, xs, ws, count, 0, dst);
-                }
+                int n = row / g.OutH, oh = row - n * g.OutH;
+                int top = oh * g.StrideH - g.PadTop;
+                short* r0 = ring.Row(n, top), r1 = ring.Row(n, top + 1), r2 = ring.Row(n, top + 2);
+                sbyte* dst = output + (nint)row * g.OutW * c + Width * b;
+                RowBlock(r0, r1, r2, g.OutW, g.StrideW * Width, fast.PairWeights(b), fast.Bias(b), fast.Multipliers(b),
+                    w.Requantization, dst, c, channels);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<short> Load(sbyte* p) => Vector512.WidenLower(Vector256.Load(p).ToVector512Unsafe());
-
-    /// <summary>One 32-channel block of an interior pixel; <paramref name="window"/> is its top-left input pixel.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block(sbyte* window, nint rowStride, int c, Interleaved3x3Weights fast, int block, in Requantization q, sbyte* dst)
+    /// <summary>
+    /// One output row of one 32-channel block. r0..r2 are the window's three widened rows at column 0;
+    /// each output pixel moves them <paramref name="step"/> int16 to the right. A leaf: no calls, so the
+    /// weights and constants stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowBlock(short* r0, short* r1, short* r2, int outW, int step, short* wp, int* bias, float* m,
+        Requantization q, sbyte* dst, int dstStride, int channels)
     {
-        sbyte* p = window + 32 * block;
-        short* wp = fast.PairWeights(block);
-        int* bias = fast.Bias(block);
-        var accLo = Vector512.Load(bias);
-        var accHi = Vector512.Load(bias + 16);
-        Vector512<short> x0 = Load(p), x1 = Load(p + c), x2 = Load(p + 2 * c);
-        Vector512<short> x3 = Load(p + rowStride), x4 = Load(p + rowStride + c), x5 = Load(p + rowStride + 2 * c);
-        Vector512<short> x6 = Load(p + 2 * rowStride), x7 = Load(p + 2 * rowStride + c), x8 = Load(p + 2 * rowStride + 2 * c);
-        accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x0, x1), Vector512.Load(wp));
-        accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x0, x1), Vector512.Load(wp + 32));
-        accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x2, x3), Vector512.Load(wp + 64));
-        accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x2, x3), Vector512.Load(wp + 96));
-        accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x4, x5), Vector512.Load(wp + 128));
-        accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x4, x5), Vector512.Load(wp + 160));
-        accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x6, x7), Vector512.Load(wp + 192));
-        accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x6, x7), Vector512.Load(wp + 224));
-        accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x8, Vector512<short>.Zero), Vector512.Load(wp + 256));
-        accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x8, Vector512<short>.Zero), Vector512.Load(wp + 288));
-        float* m = fast.Multipliers(block);
+        Vector512<short> w0l = Vector512.Load(wp), w0h = Vector512.Load(wp + 32), w1l = Vector512.Load(wp + 64), w1h = Vector512.Load(wp + 96);
+        Vector512<short> w2l = Vector512.Load(wp + 128), w2h = Vector512.Load(wp + 160), w3l = Vector512.Load(wp + 192), w3h = Vector512.Load(wp + 224);
+        Vector512<short> w4l = Vector512.Load(wp + 256), w4h = Vector512.Load(wp + 288);
+        Vector512<int> biasLo = Vector512.Load(bias), biasHi = Vector512.Load(bias + 16);
+        Vector512<float> mLo = Vector512.Load(m), mHi = Vector512.Load(m + 16);
         var lo = Vector512.Create(q.Lo);
         var hi = Vector512.Create(q.Hi);
         var magic = Vector512.Create(q.MagicMinusZp);
-        var rLo = Requantization.Apply(accLo, Vector512.Load(m), lo, hi, magic);
-        var rHi = Requantization.Apply(accHi, Vector512.Load(m + 16), lo, hi, magic);
-        // vpackssdw works per 128-bit lane: [ch 8L..8L+3 from rLo, 8L+4..8L+7 from rHi] is channel order.
-        Avx512BW.ConvertToVector256SByte(Avx512BW.PackSignedSaturate(rLo, rHi)).Store(dst + 32 * block);
+        var zero = Vector512<short>.Zero;
+        for (int ow = 0; ow < outW; ow++)
+        {
+            Vector512<short> x0 = Vector512.Load(r0), x1 = Vector512.Load(r0 + 32), x2 = Vector512.Load(r0 + 64);
+            Vector512<short> x3 = Vector512.Load(r1), x4 = Vector512.Load(r1 + 32), x5 = Vector512.Load(r1 + 64);
+            Vector512<short> x6 = Vector512.Load(r2), x7 = Vector512.Load(r2 + 32), x8 = Vector512.Load(r2 + 64);
+            var accLo = biasLo + Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x0, x1), w0l);
+            var accHi = biasHi + Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x0, x1), w0h);
+            accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x2, x3), w1l);
+            accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x2, x3), w1h);
+            accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x4, x5), w2l);
+            accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x4, x5), w2h);
+            accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x6, x7), w3l);
+            accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x6, x7), w3h);
+            accLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x8, zero), w4l);
+            accHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x8, zero), w4h);
+            var rLo = Requantization.Apply(accLo, mLo, lo, hi, magic);
+            var rHi = Requantization.Apply(accHi, mHi, lo, hi, magic);
+            // vpackssdw works per 128-bit lane: [ch 8L..8L+3 from rLo, 8L+4..8L+7 from rHi] is channel order.
+            var bytes = Avx512BW.ConvertToVector256SByte(Avx512BW.PackSignedSaturate(rLo, rHi));
+            if (channels == Width) bytes.Store(dst);
+            else if (channels == 16) bytes.GetLower().Store(dst);
+            else for (int ch = 0; ch < channels; ch++) dst[ch] = bytes.GetElement(ch);
+            r0 += step;
+            r1 += step;
+            r2 += step;
+            dst += dstStride;
+        }
     }
 }

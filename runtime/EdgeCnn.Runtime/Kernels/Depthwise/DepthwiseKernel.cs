@@ -23,6 +23,21 @@ internal abstract unsafe class DepthwiseKernel
     public void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w) => Run(input, output, w, 0, w.OutputRows);
 
     /// <summary>
+    /// Channel blocks that tasks may compute separately: a kernel that walks one channel block at a time
+    /// over all rows lets threads split small feature maps (7x7, 14x14) by channels instead of by rows.
+    /// 1 (the default): tasks split rows only.
+    /// </summary>
+    public virtual int ChannelBlocks(PackedDepthwiseWeights w) => 1;
+
+    /// <summary>Output rows [rowBegin, rowEnd) of channel blocks [blockBegin, blockEnd) of <see cref="ChannelBlocks"/>.</summary>
+    public virtual void Run(sbyte* input, sbyte* output, PackedDepthwiseWeights w, int rowBegin, int rowEnd, int blockBegin, int blockEnd)
+    {
+        if (blockBegin != 0 || blockEnd != 1)
+            throw new ArgumentOutOfRangeException(nameof(blockBegin), $"{Info.Name} splits rows only, got channel blocks [{blockBegin}, {blockEnd})");
+        Run(input, output, w, rowBegin, rowEnd);
+    }
+
+    /// <summary>
     /// Lists the valid taps of output pixel (n, oh, ow) as pointers: the input pixel each reads and the
     /// tap's int16 weights, both at channel 0. Returns the count. Pointers, not indices, so the inner
     /// loops need no multiply and few registers.

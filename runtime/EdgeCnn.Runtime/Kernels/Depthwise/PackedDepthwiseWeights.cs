@@ -27,7 +27,10 @@ internal sealed unsafe class PackedDepthwiseWeights
         Check.Multipliers(multipliers, g.OutC);
         Geometry = g;
         InZp = q.InZp;
-        Requantization = new Requantization(q.OutZp, q.QMin, q.QMax);
+        Requantization = new Requantization(q.OutZp, q.QMin, q.QMax)
+        {
+            NoConversionOverflow = Requantization.ConversionCannotOverflow(bias, multipliers, (long)g.KernelH * g.KernelW),
+        };
         int c = g.OutC;
         PaddedChannels = (c + ChannelPadding - 1) / ChannelPadding * ChannelPadding;
         int taps = g.KernelH * g.KernelW;
@@ -54,6 +57,9 @@ internal sealed unsafe class PackedDepthwiseWeights
 
     /// <summary>Extra layout of 3x3 layers for the tap-pair kernel, when that kernel packed them.</summary>
     public Interleaved3x3Weights? Interleaved3x3 { get; set; }
+
+    /// <summary>Extra layout of 3x3 layers for the window-row vpdpbusd kernel, when that kernel packed them.</summary>
+    public Quad3x3Weights? Quad3x3 { get; set; }
 
     /// <summary>Output rows (N * OutH) the layer produces: the unit threads split.</summary>
     public int OutputRows => Geometry.N * Geometry.OutH;

@@ -37,6 +37,9 @@ internal sealed class PackedFirstLayerWeights
     public int RowK { get; }
     public PackedGemmWeights Gemm { get; }
 
+    /// <summary>The weights in the broadcast layout of the AVX-VNNI first-layer kernel, when that kernel packed them.</summary>
+    public FirstLayerAvxVnniWeights? AvxVnni { get; set; }
+
     /// <summary>GEMM rows (output pixels), N * OutH * OutW.</summary>
     public int Rows => Geometry.N * Geometry.OutH * Geometry.OutW;
 }

@@ -12,7 +12,7 @@ namespace EdgeCnn.Kernels.Gemm;
 /// </summary>
 internal readonly unsafe struct GemmAvxVnni6x16 : IGemmMicrokernel
 {
-    public static GemmLayout Layout => new(MR: 6, NR: 16, KGroup: 4, ElementBytes: 1, FlipActivations: true);
+    public static GemmLayout Layout => new(MR: 6, NR: 16, KGroup: 4, ElementBytes: 1, FlipActivations: true, SwapMiddleQuads: true);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kGroups, byte* a, byte* b, int* bias, float* multipliers, in Requantization q, sbyte* c, nint cStride)
@@ -48,11 +48,9 @@ internal readonly unsafe struct GemmAvxVnni6x16 : IGemmMicrokernel
             b += 64;
         }
         var e = new Epilogue256(multipliers, q);
-        e.Store(c00, c01, c);
-        e.Store(c10, c11, c + cStride);
-        e.Store(c20, c21, c + 2 * cStride);
-        e.Store(c30, c31, c + 3 * cStride);
-        e.Store(c40, c41, c + 4 * cStride);
-        e.Store(c50, c51, c + 5 * cStride);
+        // B is packed with the middle channel quads swapped, so rows are stored two at a time.
+        e.StorePair(c00, c01, c10, c11, c, c + cStride);
+        e.StorePair(c20, c21, c30, c31, c + 2 * cStride, c + 3 * cStride);
+        e.StorePair(c40, c41, c50, c51, c + 4 * cStride, c + 5 * cStride);
     }
 }

@@ -31,7 +31,10 @@ internal sealed unsafe class PackedGemmWeights
         K = k;
         KGroups = layout.KGroups(k);
         NTiles = layout.NTiles(n);
-        Requantization = new Requantization(outZp, qmin, qmax);
+        Requantization = new Requantization(outZp, qmin, qmax)
+        {
+            NoConversionOverflow = Requantization.ConversionCannotOverflow(bias, multipliers, k),
+        };
 
         int padded = NTiles * layout.NR;
         _b = GC.AllocateArray<byte>(checked(NTiles * layout.TileBytes(k)) + 64, pinned: true);
@@ -42,8 +45,8 @@ internal sealed unsafe class PackedGemmWeights
         {
             int sum = 0;
             for (int i = 0; i < k; i++) sum += weights[j * k + i];
-            _bias[j] = (bias.IsEmpty ? 0 : bias[j]) - fold * sum;
-            _multipliers[j] = multipliers[j];
+            _bias[layout.PackedChannel(j)] = (bias.IsEmpty ? 0 : bias[j]) - fold * sum;
+            _multipliers[layout.PackedChannel(j)] = multipliers[j];
         }
         PackB(layout, weights, n, k);
     }
@@ -79,7 +82,7 @@ internal sealed unsafe class PackedGemmWeights
         for (int j = 0; j < nr; j++)
         for (int e = 0; e < kg; e++)
         {
-            int row = t * nr + j, col = g * kg + e;
+            int row = t * nr + layout.PackedChannel(j), col = g * kg + e;
             sbyte w = row < n && col < k ? weights[row * k + col] : (sbyte)0;
             if (layout.ElementBytes == 1)
             {
