@@ -23,8 +23,7 @@ internal unsafe ref struct QuadRowRing
     private readonly byte* _zeroPointRow;
     private readonly ConvGeometry _g;
     private readonly sbyte _zp;
-    private int _block;
-    private long _key0, _key1, _key2;
+    private RowSlotKeys _keys;
 
     /// <summary>Bytes of scratch for three slots and the zero-point row, plus 64 for alignment.</summary>
     public static long ScratchBytes(in ConvGeometry g) => 4L * g.OutW * QuadBytes + 64;
@@ -40,16 +39,11 @@ internal unsafe ref struct QuadRowRing
         _zeroPointRow = _slots + 3 * rowBytes;
         var flipped = Vector256.Create((byte)((byte)_zp ^ 0x80));
         for (nint i = 0; i < rowBytes; i += 32) flipped.Store(_zeroPointRow + i);
-        _block = -1;
-        _key0 = _key1 = _key2 = -1;
+        _keys = new RowSlotKeys();
     }
 
     /// <summary>Switches to channel block <paramref name="block"/>; rows held for another block are dropped.</summary>
-    public void Select(int block)
-    {
-        _block = block;
-        _key0 = _key1 = _key2 = -1;
-    }
+    public void Select(int block) => _keys.Select(block);
 
     /// <summary>Quad row of input row <paramref name="ih"/> of image <paramref name="n"/> (outside the input: zero points).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -57,20 +51,15 @@ internal unsafe ref struct QuadRowRing
     {
         if ((uint)ih >= (uint)_g.InH) return _zeroPointRow;
         long key = (long)n * _g.InH + ih;
-        int slot = (int)(key % 3);
-        ref long held = ref slot == 0 ? ref _key0 : ref slot == 1 ? ref _key1 : ref _key2;
+        int slot = _keys.Slot(key, out bool prepare);
         byte* row = _slots + (nint)slot * _g.OutW * QuadBytes;
-        if (held != key)
-        {
-            Prepare(key, row);
-            held = key;
-        }
+        if (prepare) Prepare(key, row);
         return row;
     }
 
     private void Prepare(long key, byte* row)
     {
-        int c = _g.InC, first = 32 * _block, step = _g.StrideW;
+        int c = _g.InC, first = 32 * _keys.Block, step = _g.StrideW;
         int channels = Math.Min(32, c - first);
         sbyte* src = _input + key * _g.InW * c + first;
         var flip = Vector256.Create(unchecked((sbyte)0x80));

@@ -21,8 +21,7 @@ internal unsafe ref struct WidenedRowRing
     private readonly ConvGeometry _g;
     private readonly int _width;
     private readonly short _zp;
-    private int _block;
-    private long _key0, _key1, _key2;
+    private RowSlotKeys _keys;
 
     /// <summary>Columns a padded row needs so that every output pixel's window lies inside it.</summary>
     public static int PaddedWidth(in ConvGeometry g) => (g.OutW - 1) * g.StrideW + 3;
@@ -41,16 +40,11 @@ internal unsafe ref struct WidenedRowRing
         _slots = (short*)(((nint)scratch + 63) & ~(nint)63);
         _zeroPointRow = _slots + 3 * rowShorts;
         for (nint i = 0; i < rowShorts; i++) _zeroPointRow[i] = _zp;
-        _block = -1;
-        _key0 = _key1 = _key2 = -1;
+        _keys = new RowSlotKeys();
     }
 
     /// <summary>Switches to channel block <paramref name="block"/>; rows held for another block are dropped.</summary>
-    public void Select(int block)
-    {
-        _block = block;
-        _key0 = _key1 = _key2 = -1;
-    }
+    public void Select(int block) => _keys.Select(block);
 
     /// <summary>Input row <paramref name="ih"/> of image <paramref name="n"/> (any ih; outside the input: zero points), widened and padded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -58,20 +52,15 @@ internal unsafe ref struct WidenedRowRing
     {
         if ((uint)ih >= (uint)_g.InH) return _zeroPointRow;
         long key = (long)n * _g.InH + ih;
-        int slot = (int)(key % 3);
-        ref long held = ref slot == 0 ? ref _key0 : ref slot == 1 ? ref _key1 : ref _key2;
+        int slot = _keys.Slot(key, out bool prepare);
         short* row = _slots + (nint)slot * PaddedWidth(_g) * _width;
-        if (held != key)
-        {
-            Widen(key, row);
-            held = key;
-        }
+        if (prepare) Widen(key, row);
         return row;
     }
 
     private void Widen(long key, short* row)
     {
-        int c = _g.InC, first = _width * _block;
+        int c = _g.InC, first = _width * _keys.Block;
         int channels = Math.Min(_width, c - first);
         sbyte* src = _input + key * _g.InW * c + first;
         int width = PaddedWidth(_g);
