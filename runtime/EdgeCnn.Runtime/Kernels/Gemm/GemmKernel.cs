@@ -45,7 +45,18 @@ internal abstract unsafe class GemmKernel
     public abstract void Run(in GemmRows rows, int m, PackedGemmWeights w, int mTileBegin, int mTileEnd,
         int nTileBegin, int nTileEnd, sbyte* output, int outputStride, byte* scratch);
 
-    /// <summary>The whole product on the calling thread, output rows N bytes apart.</summary>
+    /// <summary>
+    /// Lays out a driver's scratch as <see cref="ScratchBytes"/> counts it: one chunk of A panels (64-byte
+    /// aligned), then the MR im2col rows. Returns the row tiles per chunk for row tiles [mTileBegin, mTileEnd).
+    /// </summary>
+    protected int ChunkScratch(int k, int mTileBegin, int mTileEnd, byte* scratch, out byte* panels, out sbyte* im2col)
+    {
+        int chunkTiles = Math.Min(TilesPerChunk(k), Math.Max(1, mTileEnd - mTileBegin));
+        panels = (byte*)(((nint)scratch + 63) & ~(nint)63);
+        im2col = (sbyte*)(panels + (nint)chunkTiles * Layout.PanelBytes(k));
+        return chunkTiles;
+    }
+
     /// <summary>
     /// Gathers the rows of row tiles [chunk, chunkEnd) (a short last tile repeats its last row) and packs
     /// each tile's panel into <paramref name="panels"/>, one after another: every driver packs a chunk once
@@ -65,6 +76,7 @@ internal abstract unsafe class GemmKernel
         }
     }
 
+    /// <summary>The whole product on the calling thread, output rows N bytes apart.</summary>
     public void Run(in GemmRows rows, int m, PackedGemmWeights w, sbyte* output, byte* scratch) =>
         Run(rows, m, w, 0, MTiles(m), 0, w.NTiles, output, w.N, scratch);
 }
@@ -88,9 +100,7 @@ internal sealed unsafe class GemmKernel<TKernel> : GemmKernel where TKernel : st
         if (w.Layout != layout) throw new ArgumentException($"weights packed for {w.Layout}, kernel {Info.Name} needs {layout}");
         int mr = layout.MR, nr = layout.NR, n = w.N, k = w.K;
         int panelBytes = layout.PanelBytes(k);
-        int chunkTiles = Math.Min(TilesPerChunk(k), Math.Max(1, mTileEnd - mTileBegin));
-        byte* panels = (byte*)(((nint)scratch + 63) & ~(nint)63);
-        sbyte* im2col = (sbyte*)(panels + (nint)chunkTiles * panelBytes);
+        int chunkTiles = ChunkScratch(k, mTileBegin, mTileEnd, scratch, out byte* panels, out sbyte* im2col);
         sbyte** rowPointers = stackalloc sbyte*[mr];
         sbyte* partial = stackalloc sbyte[mr * nr];
         var q = w.Requantization;

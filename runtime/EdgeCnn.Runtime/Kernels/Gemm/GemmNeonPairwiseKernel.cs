@@ -45,9 +45,7 @@ internal sealed unsafe class GemmNeonPairwiseKernel<TSimd> : GemmKernel where TS
         var layout = Layout;
         int mr = layout.MR, nr = layout.NR, n = w.N, k = w.K;
         int panelBytes = layout.PanelBytes(k);
-        int chunkTiles = Math.Min(TilesPerChunk(k), Math.Max(1, mTileEnd - mTileBegin));
-        byte* panels = (byte*)(((nint)scratch + 63) & ~(nint)63);
-        sbyte* im2col = (sbyte*)(panels + (nint)chunkTiles * panelBytes);
+        int chunkTiles = ChunkScratch(k, mTileBegin, mTileEnd, scratch, out byte* panels, out sbyte* im2col);
         sbyte** rowPointers = stackalloc sbyte*[mr];
         sbyte* partial = stackalloc sbyte[mr * nr];
         var q = w.Requantization;
