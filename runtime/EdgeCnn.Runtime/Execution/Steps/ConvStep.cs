@@ -36,8 +36,11 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     // Valid only during Execute(arena, context): what the tasks read.
     private byte* _arena;
     private RunContext? _context;
-    private GemmPartition _partition;
     private DepthwisePartition _depthwisePartition;
+    // The GEMM cut for _partitionThreads threads, chosen on the first run with that many: the cost model
+    // scores every split, which is too slow to repeat on every run of a small layer.
+    private GemmPartition _partition;
+    private int _partitionThreads;
     private int _tilesPerTask;
 
     public ConvStep(OperatorDef op, TensorSlot input, TensorDef weights, int weightsIndex, int biasIndex, TensorSlot output, ModelConstants constants)
@@ -176,8 +179,12 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                 if (_gemm is not null)
                 {
                     // Every group has the same shape, so one partition serves all; tasks run group by group.
-                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads, _geometry.OutC);
-                    tasks = _partition.Tasks * _gemmWeights.Length;
+                    if (_partitionThreads != context.Threads)
+                    {
+                        _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads, _geometry.OutC);
+                        _partitionThreads = context.Threads;
+                    }
+                    tasks = _partition.Tasks * _gemmWeights!.Length;
                 }
                 else if (_firstLayer is not null)
                 {
