@@ -128,6 +128,60 @@ public class ThreadingTests
         Assert.Equal("", await stress.WaitAsync(TimeSpan.FromSeconds(60), cancel));
     }
 
+    /// <summary>
+    /// A helper parks after 200 us without work; the next run must wake it. Each run here is two tasks
+    /// that wait for each other, so it ends only if the parked helper came back: a wake-up lost between
+    /// parking and a new run would leave the caller alone, and its task would give up waiting.
+    /// </summary>
+    [Fact]
+    public async Task AParkedHelperWakesForTheNextRun()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var rounds = Task.Run(() =>
+        {
+            using var pool = new WorkerPool(2);
+            var work = new RendezvousWork();
+            for (int round = 0; round < 300; round++)
+            {
+                // Mostly long enough for the helper to park; sometimes right at the edge of its spin.
+                if (round % 3 == 0) Thread.Sleep(2);
+                else Thread.SpinWait(round * 50);
+                work.Reset();
+                pool.Run(work, 2);
+                if (!work.Met) return $"round {round}: one worker waited alone for 5 s";
+            }
+            return "";
+        }, cancel);
+        Assert.Equal("", await rounds.WaitAsync(TimeSpan.FromSeconds(120), cancel));
+    }
+
+    private sealed class RendezvousWork : IParallelWork
+    {
+        private int _arrived;
+        private int _timedOut;
+        public bool Met => Volatile.Read(ref _timedOut) == 0;
+        public void Reset()
+        {
+            _arrived = 0;
+            _timedOut = 0;
+        }
+
+        public void Execute(int task, int worker)
+        {
+            Interlocked.Increment(ref _arrived);
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + 5 * System.Diagnostics.Stopwatch.Frequency;
+            while (Volatile.Read(ref _arrived) < 2)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline)
+                {
+                    Volatile.Write(ref _timedOut, 1);
+                    return;
+                }
+                Thread.Yield();
+            }
+        }
+    }
+
     private sealed class RecordingWork(int capacity) : IParallelWork
     {
         private readonly int[] _counts = new int[capacity];
