@@ -51,6 +51,53 @@ public static class KernelTestModels
         return model;
     }
 
+    /// <summary>
+    /// conv 3x3 stride 2 (3 -> 24) -> two inverted residual blocks on the 12x10 map (conv 1x1 24 -> 48,
+    /// depthwise 3x3, conv 1x1 48 -> 24, Add of the block input), the first block's sum scaled per
+    /// channel by a constant Mul -> depthwise 3x3 stride 2 -> FC: the steps a session runs as row-band
+    /// groups with several threads, including a channel-row Mul inside a group.
+    /// </summary>
+    public static EcnnModel Residual(int seed = 23)
+    {
+        var random = new Random(seed);
+        var model = new EcnnModel { Metadata = new ModelMetadata { Name = "residual", InputShape = InputShape } };
+        int input = model.AddTensor(TestModels.Activation("input", InputShape, 1f / 64, 3));
+        int Conv(OpType type, string name, int x, int[] wShape, int[] outShape, ConvParams p, float scale, int zp, int qmin = -128, int qmax = 127) =>
+            AddConvolution(model, random, type, name, x, wShape, outShape, p, scale, zp, qmin, qmax);
+        int Binary(OpType type, string name, int a, int b, float scale, int zp)
+        {
+            int y = model.AddTensor(TestModels.Activation($"{name}.out", [1, 12, 10, 24], scale, zp));
+            model.Operators.Add(new OperatorDef
+            {
+                Type = type, Name = name, Inputs = [a, b], Outputs = [y],
+                Floats = type == OpType.Add ? new AddParams(1, 1).ToFloats() : [],
+            });
+            return y;
+        }
+        var s2 = new ConvParams(2, 2, 1, 1, 1, 1, 1, 1, 1);
+        var same = new ConvParams(1, 1, 1, 1, 1, 1, 1, 1, 1);
+        var pointwise = new ConvParams(1, 1, 1, 1, 0, 0, 0, 0, 1);
+        int x = Conv(OpType.Conv2D, "stem", input, [24, 3, 3, 3], [1, 12, 10, 24], s2, 0.02f, -128, -128, 100);
+        for (int block = 1; block <= 2; block++)
+        {
+            int e = Conv(OpType.Conv2D, $"expand{block}", x, [48, 1, 1, 24], [1, 12, 10, 48], pointwise, 0.03f, -128, -128, 90);
+            int d = Conv(OpType.DepthwiseConv2D, $"dw{block}", e, [1, 3, 3, 48], [1, 12, 10, 48], same, 0.04f, -128, -128, 100);
+            int p = Conv(OpType.Conv2D, $"project{block}", d, [24, 1, 1, 48], [1, 12, 10, 24], pointwise, 0.05f, 4);
+            x = Binary(OpType.Add, $"add{block}", p, x, 0.06f, -2);
+            if (block == 1)
+            {
+                var scales = Enumerable.Range(0, 24).Select(_ => (byte)random.Next(0, 256)).ToArray();
+                var scaleTensor = TestModels.Activation("scale", [1, 1, 1, 24], 1f / 128, -128);
+                scaleTensor.Data = scales;
+                int channelScale = model.AddTensor(scaleTensor);
+                x = Binary(OpType.Mul, "scale1", x, channelScale, 0.05f, 1);
+            }
+        }
+        x = Conv(OpType.DepthwiseConv2D, "dw-s2", x, [1, 3, 3, 24], [1, 6, 5, 24], s2, 0.04f, -3);
+        AddClassifier(model, random, input, x, 6 * 5 * 24);
+        return model;
+    }
+
     /// <summary>A convolution with seeded weights and bias (weights scaled per output channel) and its output tensor.</summary>
     private static int AddConvolution(EcnnModel model, Random random, OpType type, string name, int x, int[] wShape, int[] outShape,
         ConvParams p, float scale, int zp, int qmin, int qmax)
@@ -73,7 +120,12 @@ public static class KernelTestModels
         model.Outputs.Add(logits);
     }
 
-    public static EcnnModel ByName(string name) => name == "grouped" ? Grouped() : MobileBlock();
+    public static EcnnModel ByName(string name) => name switch
+    {
+        "grouped" => Grouped(),
+        "residual" => Residual(),
+        _ => MobileBlock(),
+    };
 
     public static sbyte[] RandomInput(int seed)
     {

@@ -31,6 +31,38 @@ public class ThreadingTests
         }
     }
 
+    /// <summary>
+    /// With several threads the residual model's blocks run as row-band groups (depthwise, projection,
+    /// Add, Mul and the next expansion, band by band without barriers); every thread count must give the
+    /// one-thread bytes, which run step by step. The plan must really group, or this would check nothing.
+    /// </summary>
+    [Fact]
+    public void RowBandGroupsGiveTheOneThreadResult()
+    {
+        var definition = KernelTestModels.Residual();
+        using var model = EdgeModel.FromDefinition(definition);
+        bool vectors = EdgeCnn.Kernels.KernelTable.BestGemm() is not null && EdgeCnn.Kernels.KernelTable.BestDepthwise() is not null;
+        var plan = EdgeCnn.Execution.ExecutionPlan.Build(model.Definition, new EdgeCnn.Execution.ModelConstants(model.Definition), shareMemory: true, threads: 2);
+        var groups = plan.Stages.OfType<EdgeCnn.Execution.RowBandGroup>().Select(g => string.Join(",", plan.Steps[g.First..(g.Last + 1)].Select(s => s.Name))).ToArray();
+        if (vectors) Assert.Equal(["dw1,project1,add1,scale1,expand2", "dw2,project2,add2"], groups);
+        else Assert.Empty(groups); // the reference operators run whole
+        using var one = model.CreateSession(new SessionOptions { Threads = 1 });
+        for (int seed = 0; seed < 3; seed++)
+        {
+            var input = KernelTestModels.RandomInput(seed);
+            var expected = one.Run<sbyte>(input, KernelTestModels.InputShape).ToArray();
+            for (int threads = 2; threads <= 4; threads++)
+            {
+                using var session = model.CreateSession(new SessionOptions { Threads = threads });
+                for (int repeat = 0; repeat < 20; repeat++)
+                {
+                    var actual = session.Run<sbyte>(input, KernelTestModels.InputShape).ToArray();
+                    Assert.True(expected.SequenceEqual(actual), $"{threads} threads, input seed {seed}, run {repeat}: output differs from one thread");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("mobile-block", 6)]
     [InlineData("grouped", 5)]

@@ -18,7 +18,7 @@ namespace EdgeCnn.Execution.Steps;
 /// group), with weights packed once per model. Transposed convolutions (and everything on a CPU without
 /// a usable vector ISA) run the reference operator.
 /// </summary>
-internal sealed unsafe class ConvStep : Step, IParallelWork
+internal sealed unsafe class ConvStep : Step, IParallelWork, IRowBandStep
 {
     private readonly TensorSlot _input, _output;
     private readonly sbyte[] _weights;
@@ -209,6 +209,38 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     }
 
     private int OutputRows => _geometry.N * _geometry.OutH * _geometry.OutW;
+
+    public bool RunsInBands => _gemm is not null || _depthwise is not null;
+
+    public Shape4 OutputShape => _output.Shape4;
+
+    /// <summary>A 1x1 convolution with stride 1 and no padding reads each output pixel's own input pixel.</summary>
+    public bool ReadsPointwise(int tensor)
+    {
+        var g = _geometry;
+        return _gemm is not null && tensor == Operator.Inputs[0] && g.KernelH == 1 && g.KernelW == 1 && g.StrideH == 1 && g.StrideW == 1
+            && g.PadTop == 0 && g.PadLeft == 0 && g.InH == g.OutH && g.InW == g.OutW;
+    }
+
+    public void RunBand(byte* arena, int rowBegin, int rowEnd, byte* scratch)
+    {
+        var input = (sbyte*)(arena + _input.Offset);
+        var output = (sbyte*)(arena + _output.Offset);
+        if (_depthwise is not null)
+        {
+            _depthwise.Run(input, output, _depthwiseWeights!, rowBegin, rowEnd, 0, _depthwise.ChannelBlocks(_depthwiseWeights!));
+            return;
+        }
+        // Rows of output pixels: the GEMM over rows [first, first + m) of the convolution.
+        int first = rowBegin * _geometry.OutW, m = (rowEnd - rowBegin) * _geometry.OutW;
+        for (int group = 0; group < _gemmWeights!.Length; group++)
+        {
+            var rows = GemmRows.Convolution(input, _geometry, _quantization.InZp, group).From(first);
+            var weights = _gemmWeights[group];
+            _gemm!.Run(rows, m, weights, 0, _gemm.MTiles(m), 0, weights.NTiles,
+                output + (nint)first * _geometry.OutC + (nint)group * weights.N, _geometry.OutC, scratch);
+        }
+    }
 
     void IParallelWork.Execute(int task, int worker)
     {
