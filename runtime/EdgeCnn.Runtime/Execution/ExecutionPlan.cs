@@ -31,7 +31,7 @@ internal sealed class ExecutionPlan
     /// <summary>Constants that live in the arena; copied in once when a session is created.</summary>
     public List<(TensorSlot Slot, byte[] Data)> Preloaded { get; }
 
-    /// <param name="threads">The session's threads: with more than one, steps may run in row-band groups.</param>
+    /// <summary>The plan for a session of <paramref name="threads"/> threads: with more than one, steps may run in row-band groups.</summary>
     public static ExecutionPlan Build(EcnnModel model, ModelConstants constants, bool shareMemory, int threads = 1)
     {
         var tensors = model.Tensors;

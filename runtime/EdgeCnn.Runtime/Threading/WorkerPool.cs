@@ -4,8 +4,9 @@ namespace EdgeCnn.Threading;
 
 /// <summary>
 /// A small persistent pool owned by one session: Threads - 1 helper threads, which watch for the next
-/// operator and park on a semaphore when none comes for 200 us, plus the calling thread as worker 0. <see cref="Run"/> splits the task numbers into
-/// one contiguous part per participating worker; each worker takes the tasks of its own part first and
+/// operator and park on a semaphore when none comes for 200 us, plus the calling thread as worker 0.
+/// <see cref="Run"/> splits the task numbers into one contiguous part per participating worker (a helper
+/// that is not needed may still join and take tasks); each worker takes the tasks of its own part first and
 /// then those left in the others' parts. Consecutive operators cut the same way (rows of pixels, in
 /// order) so worker w mostly reads what it wrote the operator before, from its own core's cache, while a
 /// slow or preempted worker still never holds up the rest. Each part's counter carries the run's

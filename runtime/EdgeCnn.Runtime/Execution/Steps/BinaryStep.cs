@@ -15,7 +15,8 @@ namespace EdgeCnn.Execution.Steps;
 /// their inputs (float addition and integer multiplication commute exactly), so the full-shape input is
 /// always passed first, with its quantization. With several threads, a same-shape or scalar operation of
 /// at least <see cref="ParallelElements"/> elements is cut into contiguous ranges (each element's result
-/// depends on its own inputs only, so any cut gives the same bytes).
+/// depends on its own inputs only, so any cut gives the same bytes). In a <see cref="RowBandGroup"/> the
+/// vector patterns compute bands of output rows (<see cref="RunBand"/>).
 /// </summary>
 internal sealed unsafe class BinaryStep : Step, IParallelWork, IRowBandStep
 {

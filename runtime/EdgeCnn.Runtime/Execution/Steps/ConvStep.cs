@@ -16,7 +16,8 @@ namespace EdgeCnn.Execution.Steps;
 /// kernel when the CPU has one; other convolutions run as one GEMM per group (one for an ordinary convolution;
 /// a depthwise convolution with a larger multiplier is a grouped convolution with one input channel per
 /// group), with weights packed once per model. Transposed convolutions (and everything on a CPU without
-/// a usable vector ISA) run the reference operator.
+/// a usable vector ISA) run the reference operator. In a <see cref="RowBandGroup"/> the GEMM and
+/// depthwise paths compute bands of output rows (<see cref="RunBand"/>).
 /// </summary>
 internal sealed unsafe class ConvStep : Step, IParallelWork, IRowBandStep
 {
