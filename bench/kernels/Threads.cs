@@ -63,6 +63,32 @@ internal static unsafe class Threads
             double seconds = BestTime.SecondsPerCall(() => pool.Run(nothing, 2 * threads), samples: 20);
             Console.WriteLine($"  pool, {2 * threads} empty tasks, {threads} threads: {seconds * 1e6,7:F2} us per fork/join");
         }
+        // With empty tasks the caller may run them all before a helper looks. Here every worker must take
+        // one task, so a run costs what an operator pays to start its helpers and learn they are done.
+        for (int threads = 2; threads <= Environment.ProcessorCount; threads++)
+        {
+            using var pool = new WorkerPool(threads);
+            var meet = new Rendezvous(threads);
+            double seconds = BestTime.SecondsPerCall(() => pool.Run(meet.Reset(), threads), samples: 20);
+            Console.WriteLine($"  pool, {threads} tasks that wait for each other, {threads} threads: {seconds * 1e6,7:F2} us per fork/join");
+        }
+    }
+
+    private sealed class Rendezvous(int workers) : IParallelWork
+    {
+        private int _arrived;
+
+        public Rendezvous Reset()
+        {
+            _arrived = 0;
+            return this;
+        }
+
+        public void Execute(int task, int worker)
+        {
+            Interlocked.Increment(ref _arrived);
+            while (Volatile.Read(ref _arrived) < workers) Thread.SpinWait(1);
+        }
     }
 
     private sealed class Nothing : IParallelWork

@@ -7,40 +7,71 @@ namespace EdgeCnn.Execution;
 /// <summary>
 /// A validated model turned into runnable steps over one arena: every activation tensor (and every
 /// constant used where an activation is expected, e.g. a constant Add operand) gets a slot whose
-/// lifetime runs from the step that writes it to the last step that reads it.
+/// lifetime runs from the step that writes it to the last step that reads it. With several threads,
+/// runs of steps that can share row bands become <see cref="RowBandGroup"/>s, and for the arena a group
+/// counts as one step: its tensors all live from its first step to its last.
 /// </summary>
 internal sealed class ExecutionPlan
 {
-    private ExecutionPlan(Step[] steps, TensorSlot?[] slots, ArenaPlan arena, List<(TensorSlot Slot, byte[] Data)> preloaded)
+    private ExecutionPlan(Step[] steps, IPlanStage[] stages, TensorSlot?[] slots, ArenaPlan arena, List<(TensorSlot Slot, byte[] Data)> preloaded)
     {
         Steps = steps;
+        Stages = stages;
         Slots = slots;
         Arena = arena;
         Preloaded = preloaded;
     }
 
     public Step[] Steps { get; }
+    /// <summary>What a run executes in order: the steps, with each group's steps replaced by the group.</summary>
+    public IPlanStage[] Stages { get; }
     /// <summary>Slot per tensor index; null for constants read directly by their step (weights, bias, slopes).</summary>
     public TensorSlot?[] Slots { get; }
     public ArenaPlan Arena { get; }
     /// <summary>Constants that live in the arena; copied in once when a session is created.</summary>
     public List<(TensorSlot Slot, byte[] Data)> Preloaded { get; }
 
-    public static ExecutionPlan Build(EcnnModel model, ModelConstants constants, bool shareMemory)
+    /// <summary>The plan for a session of <paramref name="threads"/> threads: with more than one, steps may run in row-band groups.</summary>
+    public static ExecutionPlan Build(EcnnModel model, ModelConstants constants, bool shareMemory, int threads = 1)
     {
         var tensors = model.Tensors;
         int stepCount = model.Operators.Count;
+        var inArena = new bool[tensors.Count];
+        foreach (var input in model.Inputs) inArena[input] = true;
+        foreach (var output in model.Outputs) inArena[output] = true;
+        foreach (var op in model.Operators)
+        {
+            for (int k = 0; k < op.Inputs.Length; k++)
+                if (!ReadsDirectly(op.Type, k)) inArena[op.Inputs[k]] = true;
+            foreach (var output in op.Outputs) inArena[output] = true;
+        }
+
+        // Slots first, placed in the arena below: the steps decide which of them run in groups.
+        var slots = new TensorSlot?[tensors.Count];
+        for (int t = 0; t < tensors.Count; t++)
+            if (inArena[t]) slots[t] = new TensorSlot { Index = t, Tensor = tensors[t] };
+        var steps = new Step[stepCount];
+        for (int s = 0; s < stepCount; s++)
+            steps[s] = CreateStep(model, model.Operators[s], slots, constants);
+        var groups = RowBandGroup.Find(steps, threads);
+
+        // A step's time for lifetimes: a group's steps write at its first step and read at its last.
+        var writeTime = Enumerable.Range(0, stepCount).ToArray();
+        var readTime = Enumerable.Range(0, stepCount).ToArray();
+        foreach (var group in groups)
+            for (int s = group.First; s <= group.Last; s++)
+            {
+                writeTime[s] = group.First;
+                readTime[s] = group.Last;
+            }
         var first = new int[tensors.Count];
         var last = new int[tensors.Count];
         Array.Fill(first, int.MaxValue);
         Array.Fill(last, -1);
-        var inArena = new bool[tensors.Count];
-
-        void Touch(int tensor, int step)
+        void Touch(int tensor, int time)
         {
-            inArena[tensor] = true;
-            first[tensor] = Math.Min(first[tensor], step);
-            last[tensor] = Math.Max(last[tensor], step);
+            first[tensor] = Math.Min(first[tensor], time);
+            last[tensor] = Math.Max(last[tensor], time);
         }
 
         foreach (var input in model.Inputs) Touch(input, 0);
@@ -52,10 +83,18 @@ internal sealed class ExecutionPlan
                 if (ReadsDirectly(op.Type, k)) continue;
                 int t = op.Inputs[k];
                 // Constants in the arena are written once at session creation: live for the whole run.
-                Touch(t, tensors[t].IsConstant ? 0 : s);
-                if (tensors[t].IsConstant) last[t] = stepCount;
+                if (tensors[t].IsConstant)
+                {
+                    Touch(t, 0);
+                    last[t] = stepCount;
+                }
+                else Touch(t, readTime[s]);
             }
-            foreach (var output in op.Outputs) Touch(output, s);
+            foreach (var output in op.Outputs)
+            {
+                Touch(output, writeTime[s]);
+                Touch(output, readTime[s]);
+            }
         }
         foreach (var output in model.Outputs) Touch(output, stepCount);
 
@@ -63,20 +102,24 @@ internal sealed class ExecutionPlan
         var requests = arenaTensors.Select(t => new BufferRequest(tensors[t].ByteSize, first[t], last[t])).ToArray();
         var arena = shareMemory ? GreedyArenaPlanner.Plan(requests) : GreedyArenaPlanner.PlanWithoutSharing(requests);
 
-        var slots = new TensorSlot?[tensors.Count];
         var preloaded = new List<(TensorSlot, byte[])>();
         for (int i = 0; i < arenaTensors.Length; i++)
         {
-            int t = arenaTensors[i];
-            var slot = new TensorSlot { Index = t, Tensor = tensors[t], Offset = checked((int)arena.Offsets[i]) };
-            slots[t] = slot;
-            if (tensors[t].Data is { } data) preloaded.Add((slot, data));
+            var slot = slots[arenaTensors[i]]!;
+            slot.Offset = checked((int)arena.Offsets[i]);
+            if (slot.Tensor.Data is { } data) preloaded.Add((slot, data));
         }
 
-        var steps = new Step[stepCount];
-        for (int s = 0; s < stepCount; s++)
-            steps[s] = CreateStep(model, model.Operators[s], slots, constants);
-        return new ExecutionPlan(steps, slots, arena, preloaded);
+        var stages = new List<IPlanStage>(stepCount);
+        int next = 0;
+        foreach (var group in groups)
+        {
+            while (next < group.First) stages.Add(steps[next++]);
+            stages.Add(group);
+            next = group.Last + 1;
+        }
+        while (next < stepCount) stages.Add(steps[next++]);
+        return new ExecutionPlan(steps, stages.ToArray(), slots, arena, preloaded);
     }
 
     /// <summary>Inputs a step reads from the model's constants rather than from the arena.</summary>

@@ -8,7 +8,7 @@ namespace EdgeCnn.Execution;
 /// One operator bound to its arena slots and prepared constants (multipliers, tables, weights),
 /// ready to run. Execute allocates nothing.
 /// </summary>
-internal abstract class Step
+internal abstract class Step : IPlanStage
 {
     protected Step(OperatorDef op) => Operator = op;
 

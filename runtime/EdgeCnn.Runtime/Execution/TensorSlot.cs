@@ -8,7 +8,8 @@ internal sealed class TensorSlot
 {
     public required int Index { get; init; }
     public required TensorDef Tensor { get; init; }
-    public required int Offset { get; init; }
+    /// <summary>Byte offset in the arena, set once the arena is planned (after the steps exist, since how they run decides how long tensors live).</summary>
+    public int Offset { get; set; } = -1;
     public int ByteLength => (int)Tensor.ByteSize;
     public int ElementCount => (int)Tensor.ElementCount;
     public float Scale => Tensor.Scale;

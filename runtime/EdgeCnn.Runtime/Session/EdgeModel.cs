@@ -56,7 +56,7 @@ public sealed class EdgeModel : IDisposable
     {
         options ??= new SessionOptions();
         if (SessionOptions.CheckThreads(options.Threads) is { } problem) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "SessionOptions.Threads: " + problem);
-        var plan = ExecutionPlan.Build(Definition, _constants, shareMemory: !options.KeepIntermediateTensors);
+        var plan = ExecutionPlan.Build(Definition, _constants, shareMemory: !options.KeepIntermediateTensors, options.Threads);
         if (plan.Arena.PeakBytes > options.MaxArenaBytes)
             throw new InvalidOperationException(
                 $"model '{Metadata.Name}' needs a {plan.Arena.PeakBytes}-byte activation arena, above SessionOptions.MaxArenaBytes ({options.MaxArenaBytes})");

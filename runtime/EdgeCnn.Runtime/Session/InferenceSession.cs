@@ -149,7 +149,7 @@ public sealed partial class InferenceSession : IDisposable
     private ReadOnlySpan<float> RunCore()
     {
         var arena = Arena;
-        foreach (var step in _plan.Steps) step.Execute(arena, _context);
+        foreach (var stage in _plan.Stages) stage.Execute(arena, _context);
         for (int i = 0; i < _outputs.Length; i++)
         {
             if (_dequantizedOutputs[i] is { } buffer)

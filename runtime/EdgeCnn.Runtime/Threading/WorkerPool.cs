@@ -3,9 +3,10 @@ using System.Runtime.ExceptionServices;
 namespace EdgeCnn.Threading;
 
 /// <summary>
-/// A small persistent pool owned by one session: Threads - 1 helper threads that park on a semaphore
-/// between operators, plus the calling thread as worker 0. <see cref="Run"/> splits the task numbers into
-/// one contiguous part per participating worker; each worker takes the tasks of its own part first and
+/// A small persistent pool owned by one session: Threads - 1 helper threads, which watch for the next
+/// operator and park on a semaphore when none comes for 200 us, plus the calling thread as worker 0.
+/// <see cref="Run"/> splits the task numbers into one contiguous part per participating worker (a helper
+/// that is not needed may still join and take tasks); each worker takes the tasks of its own part first and
 /// then those left in the others' parts. Consecutive operators cut the same way (rows of pixels, in
 /// order) so worker w mostly reads what it wrote the operator before, from its own core's cache, while a
 /// slow or preempted worker still never holds up the rest. Each part's counter carries the run's
@@ -19,6 +20,9 @@ internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _helpers;
     private readonly SemaphoreSlim[] _wake;
+    // Per helper, 64 bytes apart (ParkedStride ints): 1 while it is parked (or about to park) on its semaphore.
+    private const int ParkedStride = 16;
+    private readonly int[] _parked;
     private readonly long[] _helperAllocated;
     // The caller waits for the last task by spinning (up to SpinTicks), then on this monitor (no lazy
     // allocation, unlike ManualResetEventSlim, whose lock object appears the first time a wait blocks).
@@ -42,6 +46,7 @@ internal sealed class WorkerPool : IDisposable
         Threads = threads;
         _helpers = new Thread[threads - 1];
         _wake = new SemaphoreSlim[threads - 1];
+        _parked = new int[(threads - 1) * ParkedStride];
         _helperAllocated = new long[threads - 1];
         _claims = new long[threads * Stride];
         _ends = new int[threads * Stride];
@@ -94,8 +99,11 @@ internal sealed class WorkerPool : IDisposable
             _ends[p * Stride] = (int)((long)(p + 1) * tasks / parts);
             Interlocked.Exchange(ref _claims[p * Stride], ((long)generation << 32) | (uint)((long)p * tasks / parts));
         }
-        Volatile.Write(ref _generation, generation);
-        for (int i = 0; i < helpers; i++) _wake[i].Release();
+        // A full fence between publishing the generation and reading the parked flags (Dekker with Park):
+        // a helper that parks either sees this generation or is seen parked and released.
+        Interlocked.Exchange(ref _generation, generation);
+        for (int i = 0; i < helpers; i++)
+            if (Volatile.Read(ref _parked[i * ParkedStride]) != 0) _wake[i].Release();
         Work(0, generation);
         WaitForTasks(tasks);
         // Close the run before the next one writes its bounds: a helper that read this run's exhausted
@@ -135,22 +143,40 @@ internal sealed class WorkerPool : IDisposable
 
     private void HelperLoop(int worker)
     {
-        var wake = _wake[worker - 1];
         int seen = Volatile.Read(ref _generation);
         while (true)
         {
-            // Spin (yielding the core to other threads) until the next Run or the time is up, then park.
-            // The semaphore is always consumed, so a Release is never left over for a later round.
+            // Spin (yielding the core to other threads) until the next Run or the time is up, then park
+            // until a Run or Dispose releases this helper. A running helper starts on the generation
+            // alone: no semaphore round trip between the cores on every operator.
             long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
             var spinner = new SpinWait();
-            while (Volatile.Read(ref _generation) == seen && !_disposed && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
-                spinner.SpinOnce(sleep1Threshold: -1);
-            wake.Wait();
-            seen = Volatile.Read(ref _generation);
+            int generation;
+            while ((generation = Volatile.Read(ref _generation)) == seen && !_disposed)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < deadline) spinner.SpinOnce(sleep1Threshold: -1);
+                else Park(worker, seen);
+            }
             if (_disposed) return;
+            seen = generation;
             Volatile.Write(ref _helperAllocated[worker - 1], GC.GetAllocatedBytesForCurrentThread());
             Work(worker, seen);
         }
+    }
+
+    /// <summary>
+    /// Blocks helper <paramref name="worker"/> unless a run newer than <paramref name="seen"/> has begun.
+    /// The flag is raised with a full fence before the generation is read again, and Run publishes the
+    /// generation with a full fence before it reads the flag, so a run either is seen here or releases
+    /// this helper. A release that finds the helper already awake leaves a count behind: the next park
+    /// then returns at once, and the caller's loop parks again.
+    /// </summary>
+    private void Park(int worker, int seen)
+    {
+        ref int parked = ref _parked[(worker - 1) * ParkedStride];
+        Interlocked.Exchange(ref parked, 1);
+        if (Volatile.Read(ref _generation) == seen && !_disposed) _wake[worker - 1].Wait();
+        Volatile.Write(ref parked, 0);
     }
 
     /// <summary>
@@ -160,13 +186,18 @@ internal sealed class WorkerPool : IDisposable
     private void Work(int worker, int generation)
     {
         int parts = Volatile.Read(ref _parts);
+        // Tasks this worker ran, counted once when it finds none left: an interlocked add on the shared
+        // counter per task would move its cache line between the cores every task.
+        int done = 0;
         for (int i = 0; i < parts; i++)
         {
             int p = (worker + i) % parts;
             while (true)
             {
                 long claim = Volatile.Read(ref _claims[p * Stride]);
-                if ((int)(claim >> 32) != generation) return; // the run is over (or a newer one began)
+                // The run is over (or a newer one began). Not while this worker holds uncounted tasks:
+                // the run cannot end before they are counted.
+                if ((int)(claim >> 32) != generation) break;
                 int task = (int)claim;
                 if (task >= Volatile.Read(ref _ends[p * Stride])) break;
                 if (Interlocked.CompareExchange(ref _claims[p * Stride], claim + 1, claim) != claim) continue;
@@ -183,11 +214,12 @@ internal sealed class WorkerPool : IDisposable
                         Interlocked.CompareExchange(ref _error, e, null);
                     }
                 }
-                if (Interlocked.Increment(ref _completed) == Volatile.Read(ref _tasks))
-                {
-                    lock (_gate) Monitor.PulseAll(_gate);
-                }
+                done++;
             }
+        }
+        if (done > 0 && Interlocked.Add(ref _completed, done) == Volatile.Read(ref _tasks))
+        {
+            lock (_gate) Monitor.PulseAll(_gate);
         }
     }
 

@@ -36,17 +36,21 @@ public class DepthwisePartitionTests
     [Fact]
     public void LargeMapsSplitByRowsSmallOnesByChannelRangesOfWholeCacheLines()
     {
-        var rows = DepthwisePartition.For(28, 6, 192, 2); // 28x28x192: rows, for locality with the GEMMs around it
+        // 28x28x192: one band of rows per worker, for locality with the GEMMs around it.
+        var rows = DepthwisePartition.For(28, 6, 192, 2);
         Assert.Equal(1, rows.BlockTasks);
-        Assert.Equal(8, rows.RowTasks);
-        var p = DepthwisePartition.For(7, 30, 960, 2); // 7x7x960 on 2 threads: 15 ranges of 64 channels
+        Assert.Equal(2, rows.RowTasks);
+        Assert.Equal((0, 14, 0, 6), rows.Task(0));
+        // 7x7x960 on 2 threads: 15 ranges of 64 channels, 8 | 7.
+        var p = DepthwisePartition.For(7, 30, 960, 2);
         Assert.Equal(1, p.RowTasks);
-        Assert.Equal(8, p.BlockTasks);
+        Assert.Equal(2, p.BlockTasks);
+        Assert.Equal((0, 7, 0, 14), p.Task(0));
         var one = DepthwisePartition.For(112, 1, 32, 2); // 112x112x32: one block, rows only
-        Assert.Equal(8, one.RowTasks);
+        Assert.Equal(2, one.RowTasks);
         // 144 channels: a pixel is not a whole number of lines, so any channel cut shares a line per pixel.
-        var odd = DepthwisePartition.For(56, 5, 144, 2);
+        var odd = DepthwisePartition.For(56, 5, 144, 3);
         Assert.Equal(1, odd.BlockTasks);
-        Assert.Equal(8, odd.RowTasks);
+        Assert.Equal(3, odd.RowTasks);
     }
 }

@@ -31,6 +31,43 @@ public class ThreadingTests
         }
     }
 
+    /// <summary>
+    /// With several threads the residual model's blocks run as row-band groups (depthwise, projection,
+    /// Add, Mul and the next expansion, band by band without barriers); every thread count must give the
+    /// one-thread bytes, which run step by step. The plan must really group, or this would check nothing.
+    /// </summary>
+    [Fact]
+    public void RowBandGroupsGiveTheOneThreadResult()
+    {
+        var definition = KernelTestModels.Residual();
+        using var model = EdgeModel.FromDefinition(definition);
+        bool vectors = EdgeCnn.Kernels.KernelTable.BestGemm() is not null && EdgeCnn.Kernels.KernelTable.BestDepthwise() is not null;
+        var plan = EdgeCnn.Execution.ExecutionPlan.Build(model.Definition, new EdgeCnn.Execution.ModelConstants(model.Definition), shareMemory: true, threads: 2);
+        var groups = plan.Stages.OfType<EdgeCnn.Execution.RowBandGroup>().Select(g => string.Join(",", plan.Steps[g.First..(g.Last + 1)].Select(s => s.Name))).ToArray();
+        if (vectors)
+        {
+            // (Without a first-layer kernel for the CPU the stem runs on the GEMM and groups with expand1.)
+            Assert.Contains("dw1,project1,add1,scale1,expand2", groups);
+            Assert.Contains("dw2,project2,add2", groups);
+        }
+        else Assert.Empty(groups); // the reference operators run whole
+        using var one = model.CreateSession(new SessionOptions { Threads = 1 });
+        for (int seed = 0; seed < 3; seed++)
+        {
+            var input = KernelTestModels.RandomInput(seed);
+            var expected = one.Run<sbyte>(input, KernelTestModels.InputShape).ToArray();
+            for (int threads = 2; threads <= 4; threads++)
+            {
+                using var session = model.CreateSession(new SessionOptions { Threads = threads });
+                for (int repeat = 0; repeat < 20; repeat++)
+                {
+                    var actual = session.Run<sbyte>(input, KernelTestModels.InputShape).ToArray();
+                    Assert.True(expected.SequenceEqual(actual), $"{threads} threads, input seed {seed}, run {repeat}: output differs from one thread");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("mobile-block", 6)]
     [InlineData("grouped", 5)]
@@ -126,6 +163,60 @@ public class ThreadingTests
         }, cancel);
         // A run that waits for a task that never ends would hang the test instead of failing it.
         Assert.Equal("", await stress.WaitAsync(TimeSpan.FromSeconds(60), cancel));
+    }
+
+    /// <summary>
+    /// A helper parks after 200 us without work; the next run must wake it. Each run here is two tasks
+    /// that wait for each other, so it ends only if the parked helper came back: a wake-up lost between
+    /// parking and a new run would leave the caller alone, and its task would give up waiting.
+    /// </summary>
+    [Fact]
+    public async Task AParkedHelperWakesForTheNextRun()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var rounds = Task.Run(() =>
+        {
+            using var pool = new WorkerPool(2);
+            var work = new RendezvousWork();
+            for (int round = 0; round < 300; round++)
+            {
+                // Mostly long enough for the helper to park; sometimes right at the edge of its spin.
+                if (round % 3 == 0) Thread.Sleep(2);
+                else Thread.SpinWait(round * 50);
+                work.Reset();
+                pool.Run(work, 2);
+                if (!work.Met) return $"round {round}: one worker waited alone for 5 s";
+            }
+            return "";
+        }, cancel);
+        Assert.Equal("", await rounds.WaitAsync(TimeSpan.FromSeconds(120), cancel));
+    }
+
+    private sealed class RendezvousWork : IParallelWork
+    {
+        private int _arrived;
+        private int _timedOut;
+        public bool Met => Volatile.Read(ref _timedOut) == 0;
+        public void Reset()
+        {
+            _arrived = 0;
+            _timedOut = 0;
+        }
+
+        public void Execute(int task, int worker)
+        {
+            Interlocked.Increment(ref _arrived);
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + 5 * System.Diagnostics.Stopwatch.Frequency;
+            while (Volatile.Read(ref _arrived) < 2)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline)
+                {
+                    Volatile.Write(ref _timedOut, 1);
+                    return;
+                }
+                Thread.Yield();
+            }
+        }
     }
 
     private sealed class RecordingWork(int capacity) : IParallelWork

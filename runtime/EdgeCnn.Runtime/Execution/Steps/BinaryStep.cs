@@ -15,9 +15,10 @@ namespace EdgeCnn.Execution.Steps;
 /// their inputs (float addition and integer multiplication commute exactly), so the full-shape input is
 /// always passed first, with its quantization. With several threads, a same-shape or scalar operation of
 /// at least <see cref="ParallelElements"/> elements is cut into contiguous ranges (each element's result
-/// depends on its own inputs only, so any cut gives the same bytes).
+/// depends on its own inputs only, so any cut gives the same bytes). In a <see cref="RowBandGroup"/> the
+/// vector patterns compute bands of output rows (<see cref="RunBand"/>).
 /// </summary>
-internal sealed unsafe class BinaryStep : Step, IParallelWork
+internal sealed unsafe class BinaryStep : Step, IParallelWork, IRowBandStep
 {
     /// <summary>Below this many elements (about 4 us of work) waking a second thread costs more than it saves.</summary>
     internal const int ParallelElements = 16384;
@@ -151,6 +152,40 @@ internal sealed unsafe class BinaryStep : Step, IParallelWork
         var x = (sbyte*)(_arena + _full.Offset) + begin;
         var y = (sbyte*)(_arena + _other.Offset) + (_pattern == Pattern.Scalar ? 0 : begin);
         Run(x, y, _pattern == Pattern.Scalar, (sbyte*)(_arena + _output.Offset) + begin, count);
+    }
+
+    public bool RunsInBands => _kernel is not null;
+
+    public Shape4 OutputShape => _output.Shape4;
+
+    /// <summary>The full-shape input always; the other when it has the output's shape too (not a scalar or a row of channels, read whole).</summary>
+    public bool ReadsPointwise(int tensor) =>
+        tensor == _full.Index || (_pattern == Pattern.SameShape && tensor == _other.Index);
+
+    public void RunBand(byte* arena, int rowBegin, int rowEnd, byte* scratch)
+    {
+        var shape = _output.Shape4;
+        int rowElements = shape.W * shape.C;
+        nint begin = (nint)rowBegin * rowElements;
+        var x = (sbyte*)(arena + _full.Offset);
+        var y = (sbyte*)(arena + _other.Offset);
+        var o = (sbyte*)(arena + _output.Offset);
+        if (_pattern != Pattern.ChannelRow)
+        {
+            Run(x + begin, _pattern == Pattern.Scalar ? y : y + begin, _pattern == Pattern.Scalar, o + begin, (rowEnd - rowBegin) * rowElements);
+            return;
+        }
+        int c = shape.C;
+        bool perImage = _other.Shape4.N > 1;
+        for (int row = rowBegin; row < rowEnd; row++)
+        {
+            sbyte* channels = y + (perImage ? (nint)(row / shape.H) * c : 0);
+            for (int i = 0; i < shape.W; i++)
+            {
+                nint offset = ((nint)row * shape.W + i) * c;
+                Run(x + offset, channels, false, o + offset, c);
+            }
+        }
     }
 
     private void Run(sbyte* x, sbyte* y, bool yIsScalar, sbyte* output, int count)

@@ -16,9 +16,10 @@ namespace EdgeCnn.Execution.Steps;
 /// kernel when the CPU has one; other convolutions run as one GEMM per group (one for an ordinary convolution;
 /// a depthwise convolution with a larger multiplier is a grouped convolution with one input channel per
 /// group), with weights packed once per model. Transposed convolutions (and everything on a CPU without
-/// a usable vector ISA) run the reference operator.
+/// a usable vector ISA) run the reference operator. In a <see cref="RowBandGroup"/> the GEMM and
+/// depthwise paths compute bands of output rows (<see cref="RunBand"/>).
 /// </summary>
-internal sealed unsafe class ConvStep : Step, IParallelWork
+internal sealed unsafe class ConvStep : Step, IParallelWork, IRowBandStep
 {
     private readonly TensorSlot _input, _output;
     private readonly sbyte[] _weights;
@@ -36,8 +37,11 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     // Valid only during Execute(arena, context): what the tasks read.
     private byte* _arena;
     private RunContext? _context;
-    private GemmPartition _partition;
     private DepthwisePartition _depthwisePartition;
+    // The GEMM cut for _partitionThreads threads, chosen on the first run with that many: the cost model
+    // scores every split, which is too slow to repeat on every run of a small layer.
+    private GemmPartition _partition;
+    private int _partitionThreads;
     private int _tilesPerTask;
 
     public ConvStep(OperatorDef op, TensorSlot input, TensorDef weights, int weightsIndex, int biasIndex, TensorSlot output, ModelConstants constants)
@@ -176,8 +180,12 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
                 if (_gemm is not null)
                 {
                     // Every group has the same shape, so one partition serves all; tasks run group by group.
-                    _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads, _geometry.OutC);
-                    tasks = _partition.Tasks * _gemmWeights.Length;
+                    if (_partitionThreads != context.Threads)
+                    {
+                        _partition = GemmPartition.For(_gemm, OutputRows, _gemmWeights![0], context.Threads, _geometry.OutC);
+                        _partitionThreads = context.Threads;
+                    }
+                    tasks = _partition.Tasks * _gemmWeights!.Length;
                 }
                 else if (_firstLayer is not null)
                 {
@@ -202,6 +210,38 @@ internal sealed unsafe class ConvStep : Step, IParallelWork
     }
 
     private int OutputRows => _geometry.N * _geometry.OutH * _geometry.OutW;
+
+    public bool RunsInBands => _gemm is not null || _depthwise is not null;
+
+    public Shape4 OutputShape => _output.Shape4;
+
+    /// <summary>A 1x1 convolution with stride 1 and no padding reads each output pixel's own input pixel.</summary>
+    public bool ReadsPointwise(int tensor)
+    {
+        var g = _geometry;
+        return _gemm is not null && tensor == Operator.Inputs[0] && g.KernelH == 1 && g.KernelW == 1 && g.StrideH == 1 && g.StrideW == 1
+            && g.PadTop == 0 && g.PadLeft == 0 && g.InH == g.OutH && g.InW == g.OutW;
+    }
+
+    public void RunBand(byte* arena, int rowBegin, int rowEnd, byte* scratch)
+    {
+        var input = (sbyte*)(arena + _input.Offset);
+        var output = (sbyte*)(arena + _output.Offset);
+        if (_depthwise is not null)
+        {
+            _depthwise.Run(input, output, _depthwiseWeights!, rowBegin, rowEnd, 0, _depthwise.ChannelBlocks(_depthwiseWeights!));
+            return;
+        }
+        // Rows of output pixels: the GEMM over rows [first, first + m) of the convolution.
+        int first = rowBegin * _geometry.OutW, m = (rowEnd - rowBegin) * _geometry.OutW;
+        for (int group = 0; group < _gemmWeights!.Length; group++)
+        {
+            var rows = GemmRows.Convolution(input, _geometry, _quantization.InZp, group).From(first);
+            var weights = _gemmWeights[group];
+            _gemm!.Run(rows, m, weights, 0, _gemm.MTiles(m), 0, weights.NTiles,
+                output + (nint)first * _geometry.OutC + (nint)group * weights.N, _geometry.OutC, scratch);
+        }
+    }
 
     void IParallelWork.Execute(int task, int worker)
     {

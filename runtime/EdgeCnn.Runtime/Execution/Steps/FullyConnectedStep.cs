@@ -25,7 +25,9 @@ internal sealed unsafe class FullyConnectedStep : Step, IParallelWork
     // Valid only during Execute(arena, context).
     private byte* _arena;
     private RunContext? _context;
+    // The cut for _partitionThreads threads, chosen on the first run with that many (see ConvStep).
     private GemmPartition _partition;
+    private int _partitionThreads;
 
     public FullyConnectedStep(OperatorDef op, TensorSlot input, TensorDef weights, int weightsIndex, int biasIndex, TensorSlot output, ModelConstants constants)
         : base(op)
@@ -79,7 +81,11 @@ internal sealed unsafe class FullyConnectedStep : Step, IParallelWork
             _context = context;
             try
             {
-                _partition = GemmPartition.For(_gemm, _batch, _packed!, context.Threads);
+                if (_partitionThreads != context.Threads)
+                {
+                    _partition = GemmPartition.For(_gemm, _batch, _packed!, context.Threads);
+                    _partitionThreads = context.Threads;
+                }
                 context.Pool.Run(this, _partition.Tasks);
             }
             finally

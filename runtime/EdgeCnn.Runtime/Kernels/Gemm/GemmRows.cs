@@ -20,9 +20,12 @@ internal readonly unsafe struct GemmRows
     private readonly ConvGeometry _g;
     private readonly sbyte _zeroPoint;
     private readonly int _sliceChannels;
+    // Row m of these rows is row m + _firstRow of the convolution (a band of output pixels).
+    private readonly int _firstRow;
 
-    private GemmRows(sbyte* input, int rowStride, bool isMatrix, bool isDirect, ConvGeometry g, int zeroPoint, int sliceChannels)
+    private GemmRows(sbyte* input, int rowStride, bool isMatrix, bool isDirect, ConvGeometry g, int zeroPoint, int sliceChannels, int firstRow = 0)
     {
+        _firstRow = firstRow;
         _input = input;
         _rowStride = rowStride;
         _isMatrix = isMatrix;
@@ -48,6 +51,14 @@ internal readonly unsafe struct GemmRows
         return new GemmRows(input + (nint)group * slice, g.InC, matrix, direct, g, inZp, slice);
     }
 
+    /// <summary>
+    /// The rows from <paramref name="first"/> on, numbered from 0: a GEMM over them computes a band of
+    /// output pixels. A matrix moves its base; the others add the offset before they find the pixel.
+    /// </summary>
+    public GemmRows From(int first) => _isMatrix
+        ? new(_input + (nint)first * _rowStride, _rowStride, true, false, _g, _zeroPoint, _sliceChannels)
+        : new(_input, _rowStride, false, _isDirect, _g, _zeroPoint, _sliceChannels, _firstRow + first);
+
     /// <summary>Whether rows need the per-worker im2col scratch (MR * K bytes).</summary>
     public bool NeedsScratch => !_isMatrix && !_isDirect;
 
@@ -55,6 +66,7 @@ internal readonly unsafe struct GemmRows
     public sbyte* Row(int m, sbyte* scratch)
     {
         if (_isMatrix) return _input + (nint)m * _rowStride;
+        m += _firstRow;
         int pixels = _g.OutH * _g.OutW;
         int n = m / pixels, rem = m - n * pixels;
         int oh = rem / _g.OutW, ow = rem - oh * _g.OutW;
