@@ -29,6 +29,10 @@ public static class ShapeMatrix
         yield return ConvCase.Create("pad right", seed++, 1, 4, 5, 5, 9, 3, padRight: 2);
         yield return ConvCase.Create("1x1 pad", seed++, 1, 3, 3, 6, 7, 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
         yield return ConvCase.Create("dilation", seed++, 1, 7, 7, 6, 10, 3, dilation: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2);
+        // Window rows of whole 16-byte groups (3 x 16 and 3 x 32 bytes): the 4x4c16 kernel packs the tiles
+        // inside the borders straight from the input, the border tiles through im2col.
+        yield return ConvCase.Create("3x3 window rows in place", seed++, 1, 9, 7, 16, 20, 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        yield return ConvCase.Create("3x3 stride 2 window rows in place", seed++, 2, 9, 10, 32, 8, 3, stride: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, relu: true);
         if (!small)
         {
             yield return ConvCase.Create("5x5 stride 2", seed++, 1, 9, 8, 7, 20, 5, stride: 2, padTop: 2, padLeft: 1, padBottom: 2, padRight: 2);

@@ -67,13 +67,39 @@ internal abstract unsafe class GemmKernel
     {
         var layout = Layout;
         int mr = layout.MR, panelBytes = layout.PanelBytes(k);
+        // Window rows read in place where the layout packs them whole (rows whose window is inside the input).
+        int windowRows = rows.WindowRows, windowRowBytes = rows.WindowRowBytes;
+        bool inPlace = GemmPanel.PacksWindowRows(layout, windowRowBytes) && windowRows * windowRowBytes == k && windowRows <= 8;
+        sbyte** windowRow = stackalloc sbyte*[inPlace ? mr * windowRows : 0];
         for (int mt = chunk; mt < chunkEnd; mt++)
         {
             int m0 = mt * mr, valid = Math.Min(mr, m - m0);
+            if (inPlace)
+            {
+                // Each row's window rows in the input, or in its im2col copy at the borders; a short last
+                // tile repeats its last row.
+                for (int r = 0; r < mr; r++)
+                {
+                    sbyte** own = windowRow + r * windowRows;
+                    if (r >= valid) CopyPointers(own - windowRows, own, windowRows);
+                    else if (!rows.TryWindowRows(m0 + r, own))
+                    {
+                        sbyte* copy = rows.Row(m0 + r, im2col + (nint)r * k);
+                        for (int kh = 0; kh < windowRows; kh++) own[kh] = copy + kh * windowRowBytes;
+                    }
+                }
+                GemmPanel.PackWindowRows(layout, windowRow, windowRows, windowRowBytes, panels + (nint)(mt - chunk) * panelBytes);
+                continue;
+            }
             for (int r = 0; r < valid; r++) rowPointers[r] = rows.Row(m0 + r, im2col + (nint)r * k);
             for (int r = valid; r < mr; r++) rowPointers[r] = rowPointers[valid - 1];
             GemmPanel.Pack(layout, rowPointers, k, panels + (nint)(mt - chunk) * panelBytes);
         }
+    }
+
+    private static void CopyPointers(sbyte** from, sbyte** to, int count)
+    {
+        for (int i = 0; i < count; i++) to[i] = from[i];
     }
 
     /// <summary>The whole product on the calling thread, output rows N bytes apart.</summary>

@@ -62,14 +62,47 @@ internal readonly unsafe struct GemmRows
     /// <summary>Whether rows need the per-worker im2col scratch (MR * K bytes).</summary>
     public bool NeedsScratch => !_isMatrix && !_isDirect;
 
+    /// <summary>
+    /// Bytes of one window row of an im2col row (KernelW * the channels read), when its K values are
+    /// KernelH such rows, each contiguous in the NHWC input wherever the window lies inside it; 0 for the
+    /// other kinds of rows (a matrix, a strided pixel, dilation, a group's slice of the channels).
+    /// </summary>
+    public int WindowRowBytes => _isMatrix || _isDirect || _g.DilationW != 1 || _sliceChannels != _g.InC ? 0 : _g.KernelW * _sliceChannels;
+
+    /// <summary>KernelH: the window rows of an im2col row.</summary>
+    public int WindowRows => _g.KernelH;
+
+    /// <summary>
+    /// When row m's whole window lies inside the input, points windowRows[kh] at window row kh in the
+    /// input itself (<see cref="WindowRowBytes"/> contiguous bytes each) and returns true, so a packer can
+    /// read the row without the im2col copy; false at the borders, where <see cref="Row"/> copies and pads.
+    /// </summary>
+    public bool TryWindowRows(int m, sbyte** windowRows)
+    {
+        var (n, oh, ow) = Pixel(m);
+        int iw0 = ow * _g.StrideW - _g.PadLeft, ih0 = oh * _g.StrideH - _g.PadTop;
+        if (iw0 < 0 || iw0 + _g.KernelW > _g.InW || ih0 < 0 || ih0 + (_g.KernelH - 1) * _g.DilationH >= _g.InH) return false;
+        for (int kh = 0; kh < _g.KernelH; kh++)
+            windowRows[kh] = _input + (((nint)n * _g.InH + ih0 + kh * _g.DilationH) * _g.InW + iw0) * _g.InC;
+        return true;
+    }
+
+    /// <summary>Image, output row and output column of row m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (int N, int Oh, int Ow) Pixel(int m)
+    {
+        m += _firstRow;
+        int pixels = _g.OutH * _g.OutW;
+        int n = m / pixels, rem = m - n * pixels;
+        int oh = rem / _g.OutW;
+        return (n, oh, rem - oh * _g.OutW);
+    }
+
     /// <summary>Pointer to the K values of row m; <paramref name="scratch"/> holds K bytes when an im2col copy is needed.</summary>
     public sbyte* Row(int m, sbyte* scratch)
     {
         if (_isMatrix) return _input + (nint)m * _rowStride;
-        m += _firstRow;
-        int pixels = _g.OutH * _g.OutW;
-        int n = m / pixels, rem = m - n * pixels;
-        int oh = rem / _g.OutW, ow = rem - oh * _g.OutW;
+        var (n, oh, ow) = Pixel(m);
         int c = _g.InC;
         if (_isDirect)
             return _input + (((nint)n * _g.InH + oh * _g.StrideH) * _g.InW + ow * _g.StrideW) * c;
