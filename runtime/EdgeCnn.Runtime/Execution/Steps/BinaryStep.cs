@@ -93,29 +93,9 @@ internal sealed unsafe class BinaryStep : Step, IParallelWork, IRowBandStep
                 Mul.Run(_a.Int8(arena), _a.Shape4, _b.Int8(arena), _b.Shape4, _mul, _output.Int8(arena), _output.Shape4);
             return;
         }
-        fixed (byte* p = arena)
-        {
-            var x = (sbyte*)(p + _full.Offset);
-            var y = (sbyte*)(p + _other.Offset);
-            var o = (sbyte*)(p + _output.Offset);
-            if (_pattern != Pattern.ChannelRow)
-            {
-                Run(x, y, _pattern == Pattern.Scalar, o, _output.ElementCount);
-                return;
-            }
-            var shape = _output.Shape4;
-            int c = shape.C, pixels = shape.H * shape.W;
-            bool perImage = _other.Shape4.N > 1;
-            for (int n = 0; n < shape.N; n++)
-            {
-                sbyte* row = y + (perImage ? (nint)n * c : 0);
-                for (int i = 0; i < pixels; i++)
-                {
-                    nint offset = ((nint)n * pixels + i) * c;
-                    Run(x + offset, row, false, o + offset, c);
-                }
-            }
-        }
+        // The whole output is the band of all its rows.
+        var shape = _output.Shape4;
+        fixed (byte* p = arena) RunBand(p, 0, shape.N * shape.H, null);
     }
 
     // Valid only during Execute(arena, context): what the tasks read.
